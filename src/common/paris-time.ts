@@ -1,0 +1,93 @@
+import { TZDate, tz } from '@date-fns/tz';
+import { addDays, addMonths, format } from 'date-fns';
+
+/**
+ * Calendar arithmetic for Work In France. Every day-level rule is about a calendar day in Paris, so days are handled
+ * as `YYYY-MM-DD` strings ("calendar days") and computed in UTC, where no day is 23 or 25 hours long (fixes B8, B10).
+ * Instants (timestamps) are turned into Paris calendar days once, at the edge.
+ */
+export const PARIS = 'Europe/Paris';
+const inParis = tz(PARIS);
+const inUtc = tz('UTC');
+const DAY_MS = 86_400_000;
+const CALENDAR_DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/** A `YYYY-MM-DD` string naming a real calendar day (no 2021-02-30, no 2021-13-01). */
+export function isCalendarDay(value: unknown): value is string {
+  if (typeof value !== 'string') return false;
+  const m = CALENDAR_DAY.exec(value);
+  if (!m) return false;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const date = new Date(Date.UTC(y, mo - 1, d));
+  return date.getUTCFullYear() === y && date.getUTCMonth() === mo - 1 && date.getUTCDate() === d;
+}
+
+function utcMidnight(day: string): Date {
+  return new Date(`${day}T00:00:00.000Z`);
+}
+
+/** The calendar day in Paris at this instant. */
+export function parisDay(instant: Date): string {
+  return format(instant, 'yyyy-MM-dd', { in: inParis });
+}
+
+/** Whole calendar days from `from` to `to` (negative when `to` is earlier). */
+export function daysBetween(from: string, to: string): number {
+  return Math.round((utcMidnight(to).getTime() - utcMidnight(from).getTime()) / DAY_MS);
+}
+
+export function addCalendarDays(day: string, days: number): string {
+  return format(addDays(utcMidnight(day), days, { in: inUtc }), 'yyyy-MM-dd', { in: inUtc });
+}
+
+/** Adds calendar months; the 31st becomes the last day of a shorter month, as date-fns does. */
+export function addCalendarMonths(day: string, months: number): string {
+  return format(addMonths(utcMidnight(day), months, { in: inUtc }), 'yyyy-MM-dd', { in: inUtc });
+}
+
+/** `DD/MM/YYYY`, the format of the mails and workbooks. */
+export function frenchDay(day: string): string {
+  return `${day.slice(8, 10)}/${day.slice(5, 7)}/${day.slice(0, 4)}`;
+}
+
+/** `DD/MM/YYYY` of the Paris calendar day of an instant. */
+export function frenchDate(instant: Date): string {
+  return frenchDay(parisDay(instant));
+}
+
+/** The instant of midnight in Paris at the start of the given calendar day. */
+export function parisMidnight(day: string): Date {
+  const [y, m, d] = day.split('-').map(Number);
+  return new Date(new TZDate(y, m - 1, d, PARIS).getTime());
+}
+
+/** A calendar month (month 1 to 12). */
+export interface YearMonth {
+  year: number;
+  month: number;
+}
+
+/** The instants bounding a month in Paris: `start` inclusive, `end` exclusive. */
+export function parisMonthBounds({ year, month }: YearMonth): { start: Date; end: Date } {
+  const next = shiftMonth({ year, month }, 1);
+  return {
+    start: new Date(new TZDate(year, month - 1, 1, PARIS).getTime()),
+    end: new Date(new TZDate(next.year, next.month - 1, 1, PARIS).getTime()),
+  };
+}
+
+export function shiftMonth({ year, month }: YearMonth, delta: number): YearMonth {
+  const index = year * 12 + (month - 1) + delta;
+  return { year: Math.floor(index / 12), month: (index % 12) + 1 };
+}
+
+/** The month in Paris at this instant. */
+export function parisMonth(instant: Date): YearMonth {
+  const day = parisDay(instant);
+  return { year: Number(day.slice(0, 4)), month: Number(day.slice(5, 7)) };
+}
+
+/** `YYYY-MM`. */
+export function formatYearMonth({ year, month }: YearMonth): string {
+  return `${year}-${String(month).padStart(2, '0')}`;
+}
