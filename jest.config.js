@@ -4,7 +4,7 @@ module.exports = {
   roots: ['<rootDir>/src', '<rootDir>/test'],
   testMatch: ['**/*.spec.ts'],
   transform: {
-    '^.+\\.ts$': [
+    '^.+\\.(t|j)s$': [
       '@swc/jest',
       {
         jsc: {
@@ -16,6 +16,8 @@ module.exports = {
       },
     ],
   },
+  // A few dependencies of @fastify/static ship ESM only; jest's CommonJS runtime needs them compiled.
+  transformIgnorePatterns: ['/node_modules/(?!(content-disposition|@fastify/send|mime)/)'],
   setupFiles: ['<rootDir>/test/setup-env.js'],
   // Database-backed suites each create their own database; two workers keep the 2-core machine busy without thrashing.
   maxWorkers: 2,

@@ -1,0 +1,45 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { RouterModule } from '@nestjs/core';
+import { ThrottlerModule } from '@nestjs/throttler';
+import { AdminApiModule } from './admin/admin-api.module';
+import { AppConfig } from './config/app-config';
+import { ConfigModule } from './config/config.module';
+import { DatabaseModule } from './database/database.module';
+import { DemoModule } from './demo/demo.module';
+import { DossierSourceModule } from './dossier-source/dossier-source.module';
+import { HealthModule } from './health/health.module';
+import { JobsModule } from './jobs/jobs.module';
+import { SchedulerModule } from './scheduler/scheduler.module';
+import { StorageModule } from './storage/storage.module';
+import { ValidityCheckModule } from './validity-check/validity-check.module';
+
+export interface AppOptions {
+  /** Run the cron schedule (the server does, the CLI and the tests do not). */
+  scheduler: boolean;
+}
+
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfig, options: AppOptions): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        DatabaseModule,
+        StorageModule,
+        DossierSourceModule,
+        JobsModule,
+        HealthModule,
+        DemoModule,
+        ThrottlerModule.forRoot({
+          throttlers: [{ ttl: 60_000, limit: Math.max(config.publicRateLimit, 1) }],
+          skipIf: () => config.publicRateLimit === 0,
+        }),
+        ValidityCheckModule,
+        AdminApiModule,
+        RouterModule.register([{ path: config.adminPrefix, module: AdminApiModule }]),
+        ...(options.scheduler && config.schedulerEnabled ? [SchedulerModule] : []),
+      ],
+    };
+  }
+}

@@ -1,0 +1,101 @@
+import { INestApplicationContext, Logger, LoggerService } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { AppModule } from '../app.module';
+import { AppConfig } from '../config/app-config';
+import { withDemoAdminToken } from '../config/demo-admin-token';
+import { DemoSeeder } from '../demo/demo-seeder.service';
+import { JobRegistry } from '../jobs/job-registry';
+import { toJobRunDto } from '../jobs/job-run.dto';
+import { JobRunRepository } from '../jobs/job-run.repository';
+import { JobRunner } from '../jobs/job-runner.service';
+import { createServer } from '../server';
+import { createProgress } from './progress';
+
+export interface CliContext {
+  config: AppConfig;
+  logger: LoggerService;
+  /** Where the one-line JSON results go (stdout). */
+  print: (line: string) => void;
+}
+
+async function withContext<T>(ctx: CliContext, work: (app: INestApplicationContext) => Promise<T>): Promise<T> {
+  const app = await NestFactory.createApplicationContext(AppModule.forRoot(ctx.config, { scheduler: false }), {
+    logger: ctx.logger,
+    abortOnError: false,
+  });
+  try {
+    return await work(app);
+  } finally {
+    await app.close();
+  }
+}
+
+/** Runs until SIGTERM/SIGINT; the start of every replica. */
+export async function serve(ctx: CliContext): Promise<void> {
+  const logger = new Logger('Serve');
+  const { config, generated } = withDemoAdminToken(ctx.config);
+  const app = await createServer(config, { scheduler: true, logger: ctx.logger });
+  await app.init();
+  const seeded = await app.get(DemoSeeder).seedOnFirstStart();
+  if (seeded) {
+    // A newcomer should get answers right away rather than at the next cron tick.
+    const runner = app.get(JobRunner);
+    for (const job of ['validity-check', 'alert'].filter((j) => app.get(JobRegistry).names().includes(j))) {
+      runner.start(job, { trigger: 'cli' }).catch((e) => logger.warn(`${job}: ${String(e)}`));
+    }
+  }
+  await app.listen({ port: config.port, host: config.host });
+  const base = `http://localhost:${config.port}/api`;
+  logger.log(`Listening on ${config.host}:${config.port}; OpenAPI at ${base}/docs`);
+  if (!config.adminToken) logger.warn('ADMIN_TOKEN is not set: the admin API is disabled');
+  if (generated) logger.warn(`Demo admin token (kept in ${config.dataDir}/admin-token): ${generated}`);
+}
+
+export async function migrate(ctx: CliContext): Promise<void> {
+  // Opening the database applies the migrations.
+  await withContext(ctx, () => Promise.resolve());
+  ctx.print(JSON.stringify({ migrated: true }));
+}
+
+export async function seedDemo(ctx: CliContext, options: { dossiers: number; seed?: number }): Promise<void> {
+  await withContext(ctx, async (app) => {
+    const progress = createProgress('seed-demo');
+    const written = await app
+      .get(DemoSeeder)
+      .seed(options.dossiers, { seed: options.seed, onProgress: (done) => progress.update(done, options.dossiers) });
+    progress.stop();
+    ctx.print(JSON.stringify({ seeded: written }));
+  });
+}
+
+/** Runs a job in the foreground; resolves to whether it succeeded. */
+export async function sync(
+  ctx: CliContext,
+  job: string,
+  options: { all?: boolean; params?: Record<string, unknown> },
+): Promise<boolean> {
+  return withContext(ctx, async (app) => {
+    const progress = createProgress(job);
+    try {
+      const run = await app.get(JobRunner).runToEnd(job, {
+        trigger: 'cli',
+        full: options.all ?? false,
+        params: options.params,
+        onProgress: ({ done, total }) => progress.update(done, total),
+      });
+      progress.stop();
+      const dto = toJobRunDto(run);
+      ctx.print(JSON.stringify({ id: dto.id, job, status: dto.status, ...dto.counts, error: dto.error }));
+      return run.status === 'succeeded';
+    } finally {
+      progress.stop();
+    }
+  });
+}
+
+export async function listJobs(ctx: CliContext, options: { job?: string; limit: number }): Promise<void> {
+  await withContext(ctx, async (app) => {
+    const runs = await app.get(JobRunRepository).list(options);
+    for (const run of runs) ctx.print(JSON.stringify(toJobRunDto(run)));
+  });
+}

@@ -1,0 +1,83 @@
+#!/usr/bin/env node
+import 'reflect-metadata';
+import { Command, InvalidArgumentError } from 'commander';
+import { config as loadDotenv } from 'dotenv';
+import { createLogger } from '../common/logger';
+import { AppConfig, loadConfig } from '../config/app-config';
+import { ConfigError } from '../config/environment';
+import { CliContext, listJobs, migrate, seedDemo, serve, sync } from './commands';
+
+const positiveInt = (value: string) => {
+  if (!/^\d+$/.test(value)) throw new InvalidArgumentError('expected a whole number');
+  return Number(value);
+};
+const yearMonth = (value: string) => {
+  if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(value)) throw new InvalidArgumentError('expected YYYY-MM');
+  return value;
+};
+
+function context(): CliContext {
+  // A .env file fills in what the environment does not set; the environment always wins (B21).
+  loadDotenv({ quiet: true });
+  let config: AppConfig;
+  try {
+    config = loadConfig(process.env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(2);
+    }
+    throw error;
+  }
+  return {
+    config,
+    logger: createLogger({ level: config.logLevel, format: config.logFormat }),
+    print: (line) => process.stdout.write(`${line}\n`),
+  };
+}
+
+const program = new Command('wif').description('Work In France back office').showHelpAfterError();
+
+program
+  .command('serve')
+  .description('start the HTTP service and the scheduled jobs')
+  .action(() => serve(context()));
+
+program
+  .command('migrate')
+  .description('apply the database migrations')
+  .action(() => migrate(context()));
+
+program
+  .command('seed-demo')
+  .description('write synthetic dossiers into the aggregator tables (demo, benchmarks)')
+  .option('--dossiers <n>', 'how many dossiers', positiveInt, 5000)
+  .option('--seed <n>', 'random seed', positiveInt)
+  .action((options: { dossiers: number; seed?: number }) => seedDemo(context(), options));
+
+program
+  .command('sync')
+  .description('run a job in the foreground: validity-check, validity-check-cleaner, alert, alert-email, monthly-report')
+  .argument('<job>')
+  .option('--all', 'ignore the watermark: every dossier (every month for monthly-report)')
+  .option('--month <YYYY-MM>', 'monthly-report: rebuild this month', yearMonth)
+  .option('--mail', 'monthly-report: mail the reports as well')
+  .action(async (job: string, options: { all?: boolean; month?: string; mail?: boolean }) => {
+    const params: Record<string, unknown> = {};
+    if (options.month) params.month = options.month;
+    if (options.mail) params.mail = true;
+    const ok = await sync(context(), job, { all: options.all, params });
+    process.exitCode = ok ? 0 : 1;
+  });
+
+program
+  .command('jobs')
+  .description('list recent job runs, one JSON object per line')
+  .option('--job <name>', 'only this job')
+  .option('--limit <n>', 'how many', positiveInt, 20)
+  .action((options: { job?: string; limit: number }) => listJobs(context(), options));
+
+program.parseAsync(process.argv).catch((error: unknown) => {
+  process.stderr.write(`wif: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exitCode = 1;
+});

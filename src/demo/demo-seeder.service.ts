@@ -1,0 +1,114 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { sql } from 'drizzle-orm';
+import { drizzle } from 'drizzle-orm/node-postgres';
+import { Pool } from 'pg';
+import { Clock } from '../common/clock';
+import { AppConfig } from '../config/app-config';
+import { Databases, Db, queryRows } from '../database/database';
+import { dossierRecord, procedureConfig } from '../database/aggregator-schema';
+import { SynchroHistoryRepository } from '../synchro-history/synchro-history.repository';
+import { DEMO_SEED, generateDossierRecords } from './demo-dataset';
+import { PROCEDURE_CONFIGS } from './procedure-configs';
+
+const INSERT_BATCH = 500;
+const SEEDED_MARKER = 'demo-seed';
+
+/**
+ * Writes synthetic dossiers into the aggregator tables: the embedded stand-in, or AGGREGATOR_DATABASE_URL for
+ * benchmarks. The service itself never writes to the aggregator; only this demo tool does.
+ */
+@Injectable()
+export class DemoSeeder {
+  private readonly logger = new Logger('Demo');
+
+  constructor(
+    private readonly databases: Databases,
+    private readonly config: AppConfig,
+    private readonly clock: Clock,
+    private readonly history: SynchroHistoryRepository,
+  ) {}
+
+  /** Inserts (or refreshes, by ds_key) `count` dossiers and resets procedure_config to the real group list. */
+  async seed(count: number, options: { seed?: number; onProgress?: (done: number) => void } = {}): Promise<number> {
+    return this.withWritableAggregator(async (db) => {
+      await db.transaction(async (tx) => {
+        await tx.delete(procedureConfig);
+        await tx.insert(procedureConfig).values(PROCEDURE_CONFIGS);
+      });
+      let batch: Array<typeof dossierRecord.$inferInsert> = [];
+      let done = 0;
+      const flush = async () => {
+        await db
+          .insert(dossierRecord)
+          .values(batch)
+          .onConflictDoUpdate({
+            target: dossierRecord.dsKey,
+            set: {
+              dsData: sql.raw('excluded.ds_data'),
+              metadata: sql.raw('excluded.metadata'),
+              processedAt: sql.raw('excluded.processed_at'),
+              lastModified: sql.raw('excluded.last_modified'),
+              state: sql.raw('excluded.state'),
+            },
+          });
+        done += batch.length;
+        batch = [];
+        options.onProgress?.(done);
+      };
+      for (const row of generateDossierRecords({ count, seed: options.seed ?? DEMO_SEED, now: this.clock.now() })) {
+        batch.push({
+          dsKey: row.ds_key,
+          dsData: row.ds_data,
+          metadata: row.metadata,
+          procedureId: row.procedure_id,
+          createdAt: row.created_at,
+          processedAt: row.processed_at,
+          lastModified: row.last_modified,
+          state: row.state,
+        });
+        if (batch.length >= INSERT_BATCH) await flush();
+      }
+      if (batch.length) await flush();
+      return done;
+    });
+  }
+
+  /**
+   * In pure embedded mode only, a first start gets demo data so that a newcomer sees a working service. It never
+   * happens with a real database configured, and never twice.
+   */
+  async seedOnFirstStart(): Promise<boolean> {
+    if (!this.config.pureEmbedded || this.config.demoSeedDossiers === 0) return false;
+    if (await this.history.get(SEEDED_MARKER)) return false;
+    const [{ n }] = await queryRows<{ n: number }>(
+      this.databases.aggregator,
+      sql`SELECT count(*)::int AS n FROM dossier_record`,
+    );
+    if (n === 0) {
+      this.logger.warn('*'.repeat(78));
+      this.logger.warn(`EMBEDDED DEMO MODE: no DATABASE_URL nor AGGREGATOR_DATABASE_URL is set.`);
+      this.logger.warn(`Seeding ${this.config.demoSeedDossiers} SYNTHETIC dossiers into ${this.config.pgliteDir}.`);
+      this.logger.warn('These are invented data for trying the service, not real dossiers.');
+      this.logger.warn('*'.repeat(78));
+      await this.seed(this.config.demoSeedDossiers);
+    }
+    await this.history.set(SEEDED_MARKER, this.clock.now());
+    return n === 0;
+  }
+
+  private async withWritableAggregator<T>(work: (db: Db) => Promise<T>): Promise<T> {
+    const url = this.config.aggregatorDatabaseUrl;
+    if (!url) return work(this.databases.main);
+    const [{ exists }] = await queryRows<{ exists: boolean }>(
+      this.databases.aggregator,
+      sql`SELECT to_regclass('public.dossier_record') IS NOT NULL AS exists`,
+    );
+    if (!exists) await this.databases.migrateAggregatorStandIn(url);
+    const pool = new Pool({ connectionString: url, max: 2 });
+    try {
+      return await work(drizzle(pool) as unknown as Db);
+    } finally {
+      await pool.end();
+    }
+  }
+}

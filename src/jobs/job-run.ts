@@ -1,0 +1,59 @@
+export const JOB_NAMES = [
+  'validity-check',
+  'validity-check-cleaner',
+  'alert',
+  'alert-email',
+  'monthly-report',
+  'alert-digest',
+] as const;
+export type JobName = (typeof JOB_NAMES)[number];
+
+export type JobStatus = 'running' | 'succeeded' | 'failed' | 'abandoned';
+export type JobTrigger = 'cron' | 'api' | 'cli';
+
+export interface JobCounts {
+  read: number;
+  written: number;
+  skipped: number;
+  failed: number;
+}
+
+export interface SkippedDossier {
+  dsKey: string;
+  reason: string;
+}
+
+/** One run of a job, as stored and as answered by the admin API. */
+export interface JobRun extends JobCounts {
+  id: string;
+  job: string;
+  status: JobStatus;
+  trigger: JobTrigger;
+  params: Record<string, unknown>;
+  instance: string;
+  startedAt: Date;
+  finishedAt: Date | null;
+  /** Start of the window read (watermark minus overlap); null for a full run. */
+  since: Date | null;
+  skippedKeys: SkippedDossier[];
+  progressDone: number;
+  progressTotal: number | null;
+  error: string | null;
+}
+
+export type NewJobRun = Pick<JobRun, 'job' | 'trigger' | 'params' | 'instance' | 'startedAt' | 'since'>;
+export type JobRunUpdate = Partial<
+  Pick<
+    JobRun,
+    | 'status'
+    | 'finishedAt'
+    | 'read'
+    | 'written'
+    | 'skipped'
+    | 'failed'
+    | 'skippedKeys'
+    | 'progressDone'
+    | 'progressTotal'
+    | 'error'
+  >
+>;

@@ -1,0 +1,35 @@
+import { DossierGroup } from '../dossier-source/dossier';
+
+/** Label used wherever a dossier lacks the value (nationality, APT duration): counted, never dropped. */
+export const NOT_PROVIDED = 'non renseigné';
+
+export interface ProcessingTime {
+  /** Days from dépôt (initiated_at) to décision (processed_at); null when no dossier in the category has both. */
+  median: number | null;
+  p90: number | null;
+}
+
+export interface CategoryStats {
+  count: number;
+  /** Nationality → number of dossiers, most frequent first; missing nationality under NOT_PROVIDED. */
+  countries: Record<string, number>;
+  /** DS instructor URLs of the dossiers, by decision date. */
+  dossiers: string[];
+  processingDays: ProcessingTime;
+}
+
+export type CategoryKey = 'more3Months' | 'less3Months' | 'unknownDuration' | 'refused' | 'withoutContinuation';
+
+/**
+ * One unit's figures for one month: the dossiers decided in that month (processed_at, Paris month), classified by
+ * their current state. `unknownDuration` holds accepted dossiers whose APT dates are missing or malformed.
+ */
+export interface MonthlyReport {
+  year: number;
+  /** 1 to 12. */
+  month: number;
+  group: DossierGroup;
+  categories: Record<CategoryKey, CategoryStats>;
+  /** Counts of the previous month for the same group, null when none was built. */
+  previousCounts: Record<CategoryKey, number> | null;
+}

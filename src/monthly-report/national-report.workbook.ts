@@ -1,0 +1,170 @@
+import ExcelJS from 'exceljs';
+import { formatYearMonth } from '../common/paris-time';
+import { frenchMonthName, frenchMonthYear } from './french-months';
+import { CategoryKey, MonthlyReport } from './monthly-report.types';
+import {
+  addSheetTitle,
+  CATEGORY_KEYS,
+  centered,
+  compareGroups,
+  createReportWorkbook,
+  NOT_AVAILABLE,
+  reportCounts,
+  roundDays,
+  styleHeader,
+  sumCounts,
+} from './monthly-report.workbook';
+
+export interface MonthCounts {
+  /** 1 to 12. */
+  month: number;
+  counts: Record<CategoryKey, number>;
+}
+
+export interface NationalWorkbookInput {
+  year: number;
+  /** 1 to 12. */
+  month: number;
+  /** Every unit's report for that month. */
+  reports: MonthlyReport[];
+  /** National counts of the months of `year` to show, typically January up to `month`. */
+  yearTotals: MonthCounts[];
+  generatedAt: Date;
+}
+
+/** Shorter than the per-unit labels: these are column headers over numbers. */
+const COUNT_HEADERS: Record<CategoryKey, string> = {
+  more3Months: 'APT + 3 mois',
+  less3Months: 'APT - 3 mois',
+  unknownDuration: 'Durée non renseignée',
+  refused: 'Refusées',
+  withoutContinuation: 'Sans suite',
+};
+
+const TYPE_LABELS = { autorisation: 'Autorisation', introduction: 'Introduction' } as const;
+const HEADER_ROW = 4;
+
+export function nationalReportFileName(year: number, month: number): string {
+  return `WIF_${formatYearMonth({ year, month })}_national.xlsx`;
+}
+
+export function buildNationalWorkbook(input: NationalWorkbookInput): ExcelJS.Workbook {
+  assertConsistent(input);
+  const workbook = createReportWorkbook(input.generatedAt);
+  writeUnitsSheet(workbook, input);
+  writeMonthsSheet(workbook, input);
+  return workbook;
+}
+
+function assertConsistent({ year, month, reports, yearTotals }: NationalWorkbookInput): void {
+  const seen = new Set<string>();
+  for (const report of reports) {
+    if (report.year !== year || report.month !== month) {
+      throw new Error(
+        `Report of ${formatYearMonth(report)} for unit ${report.group.id} in the national report of ` +
+          formatYearMonth({ year, month }),
+      );
+    }
+    const key = `${report.group.id}/${report.group.type}`;
+    if (seen.has(key)) throw new Error(`Two reports for unit ${key} in the national report`);
+    seen.add(key);
+  }
+  const months = new Set<number>();
+  for (const { month: m } of yearTotals) {
+    frenchMonthName(m);
+    if (months.has(m)) throw new Error(`Month ${m} given twice in the year totals`);
+    months.add(m);
+  }
+}
+
+function prepareSheet(workbook: ExcelJS.Workbook, name: string, title: string, widths: number[]): ExcelJS.Worksheet {
+  const sheet = workbook.addWorksheet(name, { views: [{ state: 'frozen', ySplit: HEADER_ROW }] });
+  widths.forEach((width, index) => (sheet.getColumn(2 + index).width = width));
+  addSheetTitle(sheet, title, 1 + widths.length);
+  return sheet;
+}
+
+function writeHeaders(sheet: ExcelJS.Worksheet, headers: string[]): void {
+  sheet.getRow(HEADER_ROW).height = 30;
+  headers.forEach((header, index) => {
+    const cell = sheet.getCell(HEADER_ROW, 2 + index);
+    cell.value = header;
+    styleHeader(cell);
+    cell.border = { bottom: { style: 'thin' } };
+  });
+}
+
+function writeRow(sheet: ExcelJS.Worksheet, row: number, values: ExcelJS.CellValue[], bold = false): void {
+  values.forEach((value, index) => {
+    const cell = centered(sheet.getCell(row, 2 + index), value);
+    if (bold) {
+      cell.font = { bold: true };
+      cell.border = { top: { style: 'thin' } };
+    }
+  });
+}
+
+function countValues(counts: Record<CategoryKey, number>): number[] {
+  return [...CATEGORY_KEYS.map((key) => counts[key]), sumCounts(counts)];
+}
+
+function addCounts(total: Record<CategoryKey, number>, counts: Record<CategoryKey, number>): void {
+  for (const key of CATEGORY_KEYS) total[key] += counts[key];
+}
+
+function zeroCounts(): Record<CategoryKey, number> {
+  return { more3Months: 0, less3Months: 0, unknownDuration: 0, refused: 0, withoutContinuation: 0 };
+}
+
+function writeUnitsSheet(workbook: ExcelJS.Workbook, { year, month, reports }: NationalWorkbookInput): void {
+  const sheet = prepareSheet(
+    workbook,
+    `${formatYearMonth({ year, month })} - National`,
+    `Rapport Mensuel national - ${frenchMonthYear(year, month)}`,
+    [30, 14, 14, 14, 14, 14, 14, 14, 18, 18],
+  );
+  // The report type carries medians per category, not for all accepted dossiers together, and a median of a union is
+  // not derivable from the medians of its parts: so one column per accepted duration.
+  writeHeaders(sheet, [
+    'Unité',
+    'Type',
+    ...CATEGORY_KEYS.map((key) => COUNT_HEADERS[key]),
+    'Total',
+    'Délai médian APT + 3 mois (jours)',
+    'Délai médian APT - 3 mois (jours)',
+  ]);
+
+  const total = zeroCounts();
+  let row = HEADER_ROW + 1;
+  for (const report of [...reports].sort((a, b) => compareGroups(a.group, b.group))) {
+    const counts = reportCounts(report);
+    addCounts(total, counts);
+    writeRow(sheet, row++, [
+      report.group.label,
+      TYPE_LABELS[report.group.type],
+      ...countValues(counts),
+      roundDays(report.categories.more3Months.processingDays.median) ?? NOT_AVAILABLE,
+      roundDays(report.categories.less3Months.processingDays.median) ?? NOT_AVAILABLE,
+    ]);
+  }
+  // No national median either, for the same reason as above.
+  writeRow(sheet, row, ['Total', null, ...countValues(total), NOT_AVAILABLE, NOT_AVAILABLE], true);
+}
+
+function writeMonthsSheet(workbook: ExcelJS.Workbook, { year, yearTotals }: NationalWorkbookInput): void {
+  const sheet = prepareSheet(
+    workbook,
+    `${year} - Mois par mois`,
+    `Rapport Mensuel national - année ${year}`,
+    [15, 14, 14, 14, 14, 14, 14],
+  );
+  writeHeaders(sheet, ['Mois', ...CATEGORY_KEYS.map((key) => COUNT_HEADERS[key]), 'Total']);
+
+  const total = zeroCounts();
+  let row = HEADER_ROW + 1;
+  for (const { month, counts } of [...yearTotals].sort((a, b) => a.month - b.month)) {
+    addCounts(total, counts);
+    writeRow(sheet, row++, [frenchMonthName(month), ...countValues(counts)]);
+  }
+  writeRow(sheet, row, ['Total', ...countValues(total)], true);
+}

@@ -1,0 +1,72 @@
+import { Injectable } from '@nestjs/common';
+import { Clock } from '../common/clock';
+import { parisDay } from '../common/paris-time';
+import { DossierSourceRepository } from '../dossier-source/dossier-source.repository';
+import { JobContext } from '../jobs/job-handler';
+import { ValidityCheckResponseDto, toValidityCheckResponse } from './validity-check.dto';
+import { decideValidityCheck, isExpired } from './validity-check.rules';
+import { ValidityCheck } from './validity-check';
+import { ValidityCheckRepository } from './validity-check.repository';
+
+const BATCH_SIZE = 1000;
+
+@Injectable()
+export class ValidityCheckService {
+  constructor(
+    private readonly source: DossierSourceRepository,
+    private readonly checks: ValidityCheckRepository,
+    private readonly clock: Clock,
+  ) {}
+
+  /** The public answer: valid only while the APT's last day in Paris has not passed, even before the cleaner runs. */
+  async check(dossierId: number, dateDeNaissance: string): Promise<ValidityCheckResponseDto> {
+    const check = await this.checks.findByDossierAndBirthDate(dossierId, dateDeNaissance);
+    if (!check || isExpired(check.finApt, parisDay(this.clock.now()))) return { data: [], status: 'invalid' };
+    return { data: [toValidityCheckResponse(check)], status: 'valid' };
+  }
+
+  /**
+   * Brings the checks in line with the dossiers changed in the window (all of them when `since` is null): a dossier
+   * that qualifies gets its check inserted or updated, one that no longer does loses it (B9).
+   */
+  async sync(ctx: JobContext): Promise<void> {
+    const filter = { changedSince: ctx.since };
+    ctx.setTotal(await this.source.count(filter));
+    const today = parisDay(ctx.now);
+    for await (const batch of this.source.stream(filter, BATCH_SIZE)) {
+      const valid: ValidityCheck[] = [];
+      const withdrawn: string[] = [];
+      for (const { dsKey, reason } of batch.broken) {
+        ctx.read();
+        ctx.skip(dsKey, reason);
+      }
+      for (const dossier of batch.dossiers) {
+        ctx.read();
+        const decision = decideValidityCheck(dossier, today);
+        if (decision.kind === 'valid') {
+          valid.push(decision.check);
+          continue;
+        }
+        // A check we can no longer vouch for goes, whether the dossier stopped qualifying or became unreadable.
+        withdrawn.push(dossier.dsKey);
+        if (decision.kind === 'broken') ctx.skip(dossier.dsKey, decision.reason);
+      }
+      await this.checks.upsertMany(valid, ctx.now);
+      const removed = await this.checks.deleteByDsKeys(withdrawn);
+      ctx.written(valid.length + removed);
+      ctx.advance(batch.dossiers.length + batch.broken.length);
+    }
+    if (ctx.since === null) {
+      const gone = await this.checks.deleteNotSyncedSince(ctx.now);
+      if (gone) ctx.logger.log(`removed ${gone} check(s) whose dossier left the aggregator`);
+      ctx.written(gone);
+    }
+  }
+
+  async clean(ctx: JobContext): Promise<void> {
+    const removed = await this.checks.deleteExpired(parisDay(ctx.now));
+    ctx.written(removed);
+    ctx.setTotal(removed);
+    ctx.advance(removed);
+  }
+}

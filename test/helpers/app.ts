@@ -1,0 +1,77 @@
+import { ConsoleLogger } from '@nestjs/common';
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Test } from '@nestjs/testing';
+import { sql } from 'drizzle-orm';
+import { AppModule } from '../../src/app.module';
+import { Clock, FixedClock } from '../../src/common/clock';
+import { AppConfig, loadConfig } from '../../src/config/app-config';
+import { dossierRecord, procedureConfig } from '../../src/database/aggregator-schema';
+import { Databases } from '../../src/database/database';
+import { DossierRecordRow } from '../../src/dossier-source/aggregator-row';
+import { PROCEDURE_CONFIGS } from '../../src/demo/procedure-configs';
+import { configureApp, createFastifyAdapter } from '../../src/server';
+
+export const ADMIN_TOKEN = 'test-admin-token-0123456789';
+
+export interface TestApp {
+  app: NestFastifyApplication;
+  config: AppConfig;
+  clock: FixedClock;
+  databases: Databases;
+  insertDossiers(rows: DossierRecordRow[]): Promise<void>;
+  /** Empties the back office's tables and the stand-in aggregator tables between tests. */
+  reset(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** The whole application on a database of the test file's own, with a fixed clock and no scheduler. */
+export async function createTestApp(env: Record<string, string>, now: Date): Promise<TestApp> {
+  const config = loadConfig({
+    ADMIN_TOKEN,
+    PUBLIC_RATE_LIMIT: '0',
+    SCHEDULER_ENABLED: 'false',
+    LOG_LEVEL: 'error',
+    DATA_DIR: '/nonexistent-test-data-dir',
+    ...env,
+  });
+  const clock = new FixedClock(now);
+  const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot(config, { scheduler: false })] })
+    .overrideProvider(Clock)
+    .useValue(clock)
+    .setLogger(new ConsoleLogger({ logLevels: ['error'] }))
+    .compile();
+  const app = moduleRef.createNestApplication<NestFastifyApplication>(createFastifyAdapter(config), { logger: false });
+  configureApp(app, config);
+  await app.init();
+  await app.getHttpAdapter().getInstance().ready();
+  const databases = app.get(Databases);
+  await databases.main.insert(procedureConfig).values(PROCEDURE_CONFIGS);
+  return {
+    app,
+    config,
+    clock,
+    databases,
+    insertDossiers: async (rows) => {
+      if (rows.length === 0) return;
+      await databases.main.insert(dossierRecord).values(
+        rows.map((r) => ({
+          dsKey: r.ds_key,
+          dsData: r.ds_data,
+          metadata: r.metadata,
+          procedureId: r.procedure_id,
+          createdAt: r.created_at,
+          processedAt: r.processed_at,
+          lastModified: r.last_modified,
+          state: r.state,
+        })),
+      );
+    },
+    reset: async () => {
+      await databases.main.execute(
+        sql`TRUNCATE validity_check, alert, mail_outbox, monthly_report, synchro_history, job_run, dossier_record`,
+      );
+      clock.set(now);
+    },
+    close: () => app.close(),
+  };
+}
