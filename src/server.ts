@@ -33,7 +33,10 @@ export function configureApp(app: NestFastifyApplication, config: AppConfig): vo
   app.setGlobalPrefix('api');
   app.useGlobalFilters(new HttpExceptionFilter());
   app.useGlobalPipes(new ValidationPipe({ transform: true, whitelist: true, forbidNonWhitelisted: true }));
-  app.enableCors({ origin: config.corsOrigins === '*' ? true : config.corsOrigins, methods: ['GET', 'POST', 'DELETE'] });
+  app.enableCors({
+    origin: config.corsOrigins === '*' ? true : config.corsOrigins,
+    methods: ['GET', 'POST', 'DELETE'],
+  });
   app.enableShutdownHooks();
   const document = SwaggerModule.createDocument(
     app,

@@ -89,7 +89,10 @@ describe('validity checks (PostgreSQL, over HTTP)', () => {
       dossierRow({ dossierId: 600001 }),
       dossierRow({ dossierId: 600002, annotations: { 'Date de fin APT': '' } }),
       dossierRow({ dossierId: 600003, annotations: { 'Date de début APT': null } }),
-      dossierRow({ dossierId: 600004, annotations: { 'Date de début APT': '2021-07-01', 'Date de fin APT': '2021-06-30' } }),
+      dossierRow({
+        dossierId: 600004,
+        annotations: { 'Date de début APT': '2021-07-01', 'Date de fin APT': '2021-06-30' },
+      }),
       dossierRow({ dossierId: 600005, annotations: { 'Date de fin APT': '2021-06-29' } }),
       dossierRow({ dossierId: 600006, state: 'refused' }),
       dossierRow({ dossierId: 600007, state: 'received', processedAt: null }),
@@ -102,7 +105,11 @@ describe('validity checks (PostgreSQL, over HTTP)', () => {
     expect(run).toMatchObject({ status: 'succeeded', read: 11, skipped: 3 });
     expect(run.skippedKeys.map((s) => s.dsKey).sort()).toEqual(['14131-600008', '14131-600009', '14131-600010']);
 
-    const statuses = await Promise.all([600001, 600002, 600003, 600004, 600005, 600006, 600007, 600011].map(async (id) => (await check(id, '1998-03-07')).json().status));
+    const statuses = await Promise.all(
+      [600001, 600002, 600003, 600004, 600005, 600006, 600007, 600011].map(
+        async (id) => (await check(id, '1998-03-07')).json().status,
+      ),
+    );
     expect(statuses).toEqual(['valid', 'invalid', 'invalid', 'invalid', 'invalid', 'invalid', 'invalid', 'valid']);
     expect((await check(600011, '1998-03-07')).json().data[0].prenom).toBe('*o* *********');
   });
@@ -158,7 +165,9 @@ describe('validity checks (PostgreSQL, over HTTP)', () => {
     await t.insertDossiers([dossierRow({ dossierId: 800001 })]);
     expect((await t.app.inject({ method: 'POST', url: '/api/admin/validity-checks/sync-all' })).statusCode).toBe(401);
     const wrong = { authorization: 'Bearer not-the-token-at-all-xxxxxx' };
-    expect((await t.app.inject({ method: 'POST', url: '/api/admin/validity-checks/sync-all', headers: wrong })).statusCode).toBe(401);
+    expect(
+      (await t.app.inject({ method: 'POST', url: '/api/admin/validity-checks/sync-all', headers: wrong })).statusCode,
+    ).toBe(401);
 
     const auth = { authorization: `Bearer ${ADMIN_TOKEN}` };
     const started = await t.app.inject({ method: 'POST', url: '/api/admin/validity-checks/sync-all', headers: auth });
@@ -174,7 +183,9 @@ describe('validity checks (PostgreSQL, over HTTP)', () => {
     const list = (await get('/api/admin/jobs', auth)).json();
     expect(list.map((r: { id: string }) => r.id)).toContain(id);
     expect((await get('/api/admin/jobs/not-a-uuid', auth)).statusCode).toBe(400);
-    expect((await t.app.inject({ method: 'POST', url: '/api/admin/jobs/nope/start', headers: auth })).statusCode).toBe(404);
+    expect((await t.app.inject({ method: 'POST', url: '/api/admin/jobs/nope/start', headers: auth })).statusCode).toBe(
+      404,
+    );
   });
 
   it('never runs the same job twice at once', async () => {
@@ -188,7 +199,10 @@ describe('validity checks (PostgreSQL, over HTTP)', () => {
 
   it('reports liveness, readiness and serves the OpenAPI document', async () => {
     expect((await get('/api/liveness')).json()).toEqual({ status: 'ok' });
-    expect((await get('/api/readiness')).json()).toEqual({ status: 'ok', checks: { database: 'ok', aggregator: 'ok' } });
+    expect((await get('/api/readiness')).json()).toEqual({
+      status: 'ok',
+      checks: { database: 'ok', aggregator: 'ok' },
+    });
     const doc = await get('/api/docs-json');
     expect(doc.statusCode).toBe(200);
     expect(Object.keys(doc.json().paths)).toContain('/api/v1/apt_validity_check/{ds_id}/{date}');

@@ -13,8 +13,8 @@ export class AdminTokenGuard implements CanActivate {
 
   canActivate(context: ExecutionContext): boolean {
     if (!this.expected) throw new ForbiddenException('The admin API is disabled: ADMIN_TOKEN is not set');
-    const header = context.switchToHttp().getRequest<{ headers: Record<string, string | undefined> }>().headers
-      .authorization;
+    const header = context.switchToHttp().getRequest<{ headers: Record<string, string | undefined> }>()
+      .headers.authorization;
     const match = /^Bearer\s+(\S+)$/i.exec(header ?? '');
     const given = Buffer.from(match?.[1] ?? '');
     // Constant-time comparison, so the token cannot be guessed byte by byte from response times.

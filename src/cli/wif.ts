@@ -57,7 +57,9 @@ program
 
 program
   .command('sync')
-  .description('run a job in the foreground: validity-check, validity-check-cleaner, alert, alert-email, monthly-report')
+  .description(
+    'run a job in the foreground: validity-check, validity-check-cleaner, alert, alert-email, monthly-report',
+  )
   .argument('<job>')
   .option('--all', 'ignore the watermark: every dossier (every month for monthly-report)')
   .option('--month <YYYY-MM>', 'monthly-report: rebuild this month', yearMonth)

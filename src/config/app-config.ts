@@ -28,7 +28,7 @@ export class AppConfig {
   readonly demoSeedDossiers: number;
   readonly schedulerEnabled: boolean;
   readonly crons: Record<
-    'validityCheck' | 'validityCheckCleaner' | 'alert' | 'alertEmail' | 'monthlyReport' | 'alertDigest',
+    'validityCheck' | 'validityCheckCleaner' | 'alert' | 'alertEmail' | 'monthlyReport' | 'alertDigest' | 'mailOutbox',
     string
   >;
   readonly syncOverlapMs: number;
@@ -78,6 +78,7 @@ export class AppConfig {
       alertEmail: env.ALERT_EMAIL_CRON,
       monthlyReport: env.MONTHLY_REPORT_CRON,
       alertDigest: env.ALERT_DIGEST_CRON,
+      mailOutbox: env.MAIL_OUTBOX_CRON,
     };
     this.syncOverlapMs = env.SYNC_OVERLAP_MINUTES * 60_000;
     this.alerts = {
@@ -103,7 +104,11 @@ export class AppConfig {
       if (m && value) groupRecipients[m[2] ? `${m[1]}-introduction` : m[1]] = list(value);
     }
     const [year, month] = env.MONTHLY_REPORT_FIRST_MONTH.split('-').map(Number);
-    this.monthlyReport = { defaultRecipients: list(env.MONTHLY_REPORT_EMAIL_RECIPIENTS), groupRecipients, firstMonth: { year, month } };
+    this.monthlyReport = {
+      defaultRecipients: list(env.MONTHLY_REPORT_EMAIL_RECIPIENTS),
+      groupRecipients,
+      firstMonth: { year, month },
+    };
     this.alertDigestRecipients = list(env.ALERT_DIGEST_RECIPIENTS);
     this.dsBaseUrl = env.DS_BASE_URL.replace(/\/+$/, '');
   }

@@ -41,7 +41,9 @@ export class EnvironmentVariables {
   /** Path segment of the admin routes: /api/{API_PREFIX}/… */
   @Matches(URL_SEGMENT, { message: 'API_PREFIX must be a single URL path segment (letters, digits, . _ -)' })
   API_PREFIX = 'admin';
-  @Transform(emptyToUndefined) @IsOptional() @MinLength(16, { message: 'ADMIN_TOKEN must be at least 16 characters' })
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @MinLength(16, { message: 'ADMIN_TOKEN must be at least 16 characters' })
   ADMIN_TOKEN?: string;
   /** Comma-separated origins allowed to call the public API from a browser; `*` for any. */
   @IsString() CORS_ORIGINS = '*';
@@ -51,7 +53,9 @@ export class EnvironmentVariables {
   @IsIn(['error', 'warn', 'log', 'debug', 'verbose']) LOG_LEVEL = 'log';
   @IsIn(['text', 'json']) LOG_FORMAT = 'text';
 
-  @Transform(emptyToUndefined) @IsOptional() @Matches(POSTGRES_URL, { message: 'DATABASE_URL must be a postgres:// URL' })
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(POSTGRES_URL, { message: 'DATABASE_URL must be a postgres:// URL' })
   DATABASE_URL?: string;
   @Transform(emptyToUndefined)
   @IsOptional()
@@ -59,9 +63,13 @@ export class EnvironmentVariables {
   AGGREGATOR_DATABASE_URL?: string;
   @IsString() DATA_DIR = './data';
   @IsIn(['postgres', 'kinto']) STORE = 'postgres';
-  @Transform(emptyToUndefined) @IsOptional() @Matches(/^https?:\/\/\S+$/, { message: 'KINTO_URL must be an http(s) URL' })
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^https?:\/\/\S+$/, { message: 'KINTO_URL must be an http(s) URL' })
   KINTO_URL?: string;
-  @Transform(emptyToUndefined) @IsOptional() @Matches(/^[^:]+:.+$/, { message: 'KINTO_AUTH must be user:password' })
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^[^:]+:.+$/, { message: 'KINTO_AUTH must be user:password' })
   KINTO_AUTH?: string;
   @Matches(URL_SEGMENT) KINTO_BUCKET = 'wif_public';
   @Transform(toInt) @IsInt() @Min(0) DEMO_SEED_DOSSIERS = 5000;
@@ -73,6 +81,8 @@ export class EnvironmentVariables {
   @Matches(CRON) ALERT_EMAIL_CRON = '0 30 6 * * *';
   @Matches(CRON) MONTHLY_REPORT_CRON = '0 0 8 1 * *';
   @Matches(CRON) ALERT_DIGEST_CRON = '0 0 7 * * *';
+  /** Retries of mails whose first attempt failed (every mail's first attempt belongs to the job that wrote it). */
+  @Matches(CRON) MAIL_OUTBOX_CRON = '0 */5 * * * *';
   /** Minutes re-read before the watermark, for clock skew and rows committed during the previous run. */
   @Transform(toInt) @IsInt() @Min(0) SYNC_OVERLAP_MINUTES = 10;
 

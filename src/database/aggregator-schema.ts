@@ -10,7 +10,9 @@ import { AggregatorGroup, DossierMetadata } from '../dossier-source/aggregator-r
 export const dossierRecord = pgTable(
   'dossier_record',
   {
-    id: uuid('id').primaryKey().default(sql`gen_random_uuid()`),
+    id: uuid('id')
+      .primaryKey()
+      .default(sql`gen_random_uuid()`),
     dsKey: varchar('ds_key', { length: 255 }).notNull().unique('dossier_record_ds_key_unique'),
     dsData: jsonb('ds_data').$type<Record<string, unknown>>().notNull(),
     metadata: jsonb('metadata').$type<DossierMetadata>().notNull(),
@@ -28,7 +30,9 @@ export const dossierRecord = pgTable(
 );
 
 export const procedureConfig = pgTable('procedure_config', {
-  id: uuid('id').primaryKey().default(sql`gen_random_uuid()`),
+  id: uuid('id')
+    .primaryKey()
+    .default(sql`gen_random_uuid()`),
   procedures: integer('procedures').array(),
   group: jsonb('group').$type<AggregatorGroup>(),
 });

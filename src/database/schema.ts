@@ -18,7 +18,10 @@ import {
  * (`npm run db:generate` writes drizzle/main from this file).
  */
 
-const id = () => uuid('id').primaryKey().default(sql`gen_random_uuid()`);
+const id = () =>
+  uuid('id')
+    .primaryKey()
+    .default(sql`gen_random_uuid()`);
 const tz = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 
 export const validityCheck = pgTable(

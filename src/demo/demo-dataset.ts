@@ -1,5 +1,10 @@
 import { parisDay } from '../common/paris-time';
-import { AggregatorGroup, DossierMetadata, DossierRecordRow, ProcedureConfigRow } from '../dossier-source/aggregator-row';
+import {
+  AggregatorGroup,
+  DossierMetadata,
+  DossierRecordRow,
+  ProcedureConfigRow,
+} from '../dossier-source/aggregator-row';
 import { PROCEDURE_CONFIGS } from './procedure-configs';
 import { Random, WeightedTable } from './random';
 
@@ -47,20 +52,68 @@ interface NamePool {
 
 const NAMES: Record<string, NamePool> = {
   maghreb: {
-    surnames: ['Benali', 'El Amrani', 'Bouzid', 'Haddad', 'Mansouri', 'Cherif', 'Belkacem', 'Ziani', 'Ait Ahmed',
-      'Benjelloun', 'Tazi', 'Ben Salah', 'Trabelsi', 'Gharbi', 'Saïdi', 'Hamdi'],
+    surnames: [
+      'Benali',
+      'El Amrani',
+      'Bouzid',
+      'Haddad',
+      'Mansouri',
+      'Cherif',
+      'Belkacem',
+      'Ziani',
+      'Ait Ahmed',
+      'Benjelloun',
+      'Tazi',
+      'Ben Salah',
+      'Trabelsi',
+      'Gharbi',
+      'Saïdi',
+      'Hamdi',
+    ],
     men: ['Mohamed', 'Yassine', 'Amine', 'Karim', 'Mehdi', 'Sofiane', 'Youssef', 'Anis', 'Walid', 'Omar', 'Ayoub'],
     women: ['Fatima Zahra', 'Imane', 'Salma', 'Nour', 'Yasmine', 'Amira', 'Meriem', 'Sara', 'Rania', 'Khadija'],
   },
   westAfrica: {
-    surnames: ['Diallo', 'Ndiaye', 'Traoré', 'Koné', 'Diop', 'Sow', 'Camara', 'Coulibaly', 'Ouédraogo', 'Kouassi',
-      'Mensah', 'Agbodjan', 'Sylla', 'Fall', 'Okafor', 'Adeyemi'],
+    surnames: [
+      'Diallo',
+      'Ndiaye',
+      'Traoré',
+      'Koné',
+      'Diop',
+      'Sow',
+      'Camara',
+      'Coulibaly',
+      'Ouédraogo',
+      'Kouassi',
+      'Mensah',
+      'Agbodjan',
+      'Sylla',
+      'Fall',
+      'Okafor',
+      'Adeyemi',
+    ],
     men: ['Mamadou', 'Ousmane', 'Moussa', 'Ibrahima', 'Abdoulaye', 'Cheikh', 'Serge', 'Koffi', 'Yao', 'Seydou'],
     women: ['Aminata', 'Fatou', 'Awa', 'Mariama', 'Aïssatou', 'Adjoa', 'Rokia', 'Bintou', 'Ramatoulaye', 'Grâce'],
   },
   centralAfrica: {
-    surnames: ['Mbarga', 'Nkoulou', 'Tchamba', 'Ngono', 'Essomba', 'Mouanda', 'Nzeza', 'Ondo', 'Mbida', 'Ekani',
-      'Massamba', 'Loembe', 'Rakoto', 'Randrianarisoa', 'Said', 'Soilihi'],
+    surnames: [
+      'Mbarga',
+      'Nkoulou',
+      'Tchamba',
+      'Ngono',
+      'Essomba',
+      'Mouanda',
+      'Nzeza',
+      'Ondo',
+      'Mbida',
+      'Ekani',
+      'Massamba',
+      'Loembe',
+      'Rakoto',
+      'Randrianarisoa',
+      'Said',
+      'Soilihi',
+    ],
     men: ['Jean-Paul', 'Arnaud', 'Brice', 'Hervé', 'Junior', 'Cédric', 'Franck', 'Landry', 'Hery', 'Tiana'],
     women: ['Grâce', 'Carine', 'Estelle', 'Laeticia', 'Nadège', 'Murielle', 'Prisca', 'Armelle', 'Voahangy', 'Fara'],
   },
@@ -75,26 +128,75 @@ const NAMES: Record<string, NamePool> = {
     women: ['Thi Lan', 'Thu Trang', 'Mai', 'Linh', 'Huong', 'Ngoc Anh', 'Sreymom', 'Siti'],
   },
   southAsia: {
-    surnames: ['Sharma', 'Patel', 'Singh', 'Kumar', 'Gupta', 'Reddy', 'Khan', 'Rahman', 'Hossain', 'Perera', 'Iyer',
-      'Das', 'Ramgoolam'],
+    surnames: [
+      'Sharma',
+      'Patel',
+      'Singh',
+      'Kumar',
+      'Gupta',
+      'Reddy',
+      'Khan',
+      'Rahman',
+      'Hossain',
+      'Perera',
+      'Iyer',
+      'Das',
+      'Ramgoolam',
+    ],
     men: ['Rahul', 'Arjun', 'Vikram', 'Aditya', 'Rohan', 'Imran', 'Karthik', 'Sanjay'],
     women: ['Priya', 'Ananya', 'Divya', 'Sneha', 'Pooja', 'Ayesha', 'Nisha', 'Kavya'],
   },
   latinAmerica: {
-    surnames: ['García', 'Rodríguez', 'Martínez', 'López', 'González', 'Hernández', 'Silva', 'Santos', 'Oliveira',
-      'Pérez', 'Ramírez', 'Torres'],
+    surnames: [
+      'García',
+      'Rodríguez',
+      'Martínez',
+      'López',
+      'González',
+      'Hernández',
+      'Silva',
+      'Santos',
+      'Oliveira',
+      'Pérez',
+      'Ramírez',
+      'Torres',
+    ],
     men: ['Juan Pablo', 'Carlos', 'Andrés', 'Diego', 'Santiago', 'Lucas', 'Mateo', 'Felipe'],
     women: ['María José', 'Valentina', 'Camila', 'Ana Clara', 'Daniela', 'Isabela', 'Gabriela', 'Lucía'],
   },
   middleEast: {
-    surnames: ['Khoury', 'Saab', 'Nasser', 'Hassan', 'Ibrahim', 'Karimi', 'Ahmadi', 'Yilmaz', 'Demir', 'Kaya',
-      'Abdallah', 'Mostafa'],
+    surnames: [
+      'Khoury',
+      'Saab',
+      'Nasser',
+      'Hassan',
+      'Ibrahim',
+      'Karimi',
+      'Ahmadi',
+      'Yilmaz',
+      'Demir',
+      'Kaya',
+      'Abdallah',
+      'Mostafa',
+    ],
     men: ['Ali', 'Hassan', 'Omar', 'Reza', 'Emre', 'Elie', 'Georges', 'Ahmed'],
     women: ['Maya', 'Léa', 'Rim', 'Zeinab', 'Elif', 'Yasmine', 'Dina', 'Nour'],
   },
   easternEurope: {
-    surnames: ['Petrenko', 'Kovalenko', 'Shevchenko', 'Beridze', 'Kapanadze', 'Grigoryan', 'Petrosyan', 'Rusu',
-      'Melnyk', 'Bondarenko', 'Tkachenko', 'Ceban'],
+    surnames: [
+      'Petrenko',
+      'Kovalenko',
+      'Shevchenko',
+      'Beridze',
+      'Kapanadze',
+      'Grigoryan',
+      'Petrosyan',
+      'Rusu',
+      'Melnyk',
+      'Bondarenko',
+      'Tkachenko',
+      'Ceban',
+    ],
     men: ['Dmitri', 'Oleksandr', 'Giorgi', 'Artem', 'Andrei', 'Levan', 'Ivan', 'Mikhail'],
     women: ['Anastasia', 'Olena', 'Nino', 'Daria', 'Anna', 'Ekaterina', 'Mariam', 'Iryna'],
   },
@@ -111,13 +213,66 @@ const NAMES: Record<string, NamePool> = {
 };
 
 const FRENCH_NAMES: NamePool = {
-  surnames: ['Martin', 'Bernard', 'Dubois', 'Thomas', 'Robert', 'Richard', 'Petit', 'Durand', 'Leroy', 'Moreau',
-    'Simon', 'Laurent', 'Lefebvre', 'Michel', 'Garcia', 'David', 'Bertrand', 'Roux', 'Vincent', 'Fournier', 'Morel',
-    'Girard', 'André', 'Mercier', 'Dupont', 'Lambert', 'Bonnet', 'François', 'Legrand', 'Chevalier'],
-  men: ['Paul', 'Nicolas', 'Julien', 'Thomas', 'Pierre', 'Laurent', 'Mathieu', 'Olivier', 'Stéphane', 'Antoine',
-    'Frédéric', 'Sébastien'],
-  women: ['Claire', 'Sophie', 'Isabelle', 'Nathalie', 'Céline', 'Émilie', 'Sandrine', 'Caroline', 'Aurélie', 'Camille',
-    'Hélène', 'Valérie'],
+  surnames: [
+    'Martin',
+    'Bernard',
+    'Dubois',
+    'Thomas',
+    'Robert',
+    'Richard',
+    'Petit',
+    'Durand',
+    'Leroy',
+    'Moreau',
+    'Simon',
+    'Laurent',
+    'Lefebvre',
+    'Michel',
+    'Garcia',
+    'David',
+    'Bertrand',
+    'Roux',
+    'Vincent',
+    'Fournier',
+    'Morel',
+    'Girard',
+    'André',
+    'Mercier',
+    'Dupont',
+    'Lambert',
+    'Bonnet',
+    'François',
+    'Legrand',
+    'Chevalier',
+  ],
+  men: [
+    'Paul',
+    'Nicolas',
+    'Julien',
+    'Thomas',
+    'Pierre',
+    'Laurent',
+    'Mathieu',
+    'Olivier',
+    'Stéphane',
+    'Antoine',
+    'Frédéric',
+    'Sébastien',
+  ],
+  women: [
+    'Claire',
+    'Sophie',
+    'Isabelle',
+    'Nathalie',
+    'Céline',
+    'Émilie',
+    'Sandrine',
+    'Caroline',
+    'Aurélie',
+    'Camille',
+    'Hélène',
+    'Valérie',
+  ],
 };
 
 interface Country {
@@ -214,12 +369,22 @@ const PARIS_ARRONDISSEMENTS = Array.from({ length: 20 }, (_, i) => {
 const DEPARTEMENTS: Record<string, Departement> = {
   '02': departement('Préfecture de l’Aisne', 'Saint-Quentin|02100|02691', 'Laon|02000|02408', 'Soissons|02200|02722'),
   '10': departement('Préfecture de l’Aube', 'Troyes|10000|10387', 'Romilly-sur-Seine|10100|10323'),
-  '13': departement('Préfecture des Bouches-du-Rhône', 'Marseille|13001|13201|MARSEILLE 1',
-    'Marseille|13005|13205|MARSEILLE 5', 'Marseille|13013|13213|MARSEILLE 13', 'Aix-en-Provence|13100|13001'),
+  '13': departement(
+    'Préfecture des Bouches-du-Rhône',
+    'Marseille|13001|13201|MARSEILLE 1',
+    'Marseille|13005|13205|MARSEILLE 5',
+    'Marseille|13013|13213|MARSEILLE 13',
+    'Aix-en-Provence|13100|13001',
+  ),
   '21': departement('Préfecture de la Côte-d’Or', 'Dijon|21000|21231', 'Beaune|21200|21054'),
   '25': departement('Préfecture du Doubs', 'Besançon|25000|25056', 'Montbéliard|25200|25388'),
-  '33': departement('Préfecture de la Gironde', 'Bordeaux|33000|33063', 'Mérignac|33700|33281',
-    'Pessac|33600|33318', 'Talence|33400|33522'),
+  '33': departement(
+    'Préfecture de la Gironde',
+    'Bordeaux|33000|33063',
+    'Mérignac|33700|33281',
+    'Pessac|33600|33318',
+    'Talence|33400|33522',
+  ),
   '35': departement('Préfecture d’Ille-et-Vilaine', 'Rennes|35000|35238', 'Saint-Malo|35400|35288'),
   '36': departement('Préfecture de l’Indre', 'Châteauroux|36000|36044', 'Issoudun|36100|36088'),
   '38': departement('Préfecture de l’Isère', 'Grenoble|38000|38185', 'Saint-Martin-d’Hères|38400|38421'),
@@ -230,50 +395,125 @@ const DEPARTEMENTS: Record<string, Departement> = {
   '54': departement('Préfecture de Meurthe-et-Moselle', 'Nancy|54000|54395', 'Vandœuvre-lès-Nancy|54500|54547'),
   '55': departement('Préfecture de la Meuse', 'Bar-le-Duc|55000|55029', 'Verdun|55100|55545'),
   '57': departement('Préfecture de la Moselle', 'Metz|57000|57463', 'Thionville|57100|57672'),
-  '59': departement('Préfecture du Nord', 'Lille|59000|59350', 'Roubaix|59100|59512',
-    'Villeneuve-d’Ascq|59650|59009', 'Dunkerque|59140|59183'),
+  '59': departement(
+    'Préfecture du Nord',
+    'Lille|59000|59350',
+    'Roubaix|59100|59512',
+    'Villeneuve-d’Ascq|59650|59009',
+    'Dunkerque|59140|59183',
+  ),
   '60': departement('Préfecture de l’Oise', 'Beauvais|60000|60057', 'Compiègne|60200|60159'),
   '62': departement('Préfecture du Pas-de-Calais', 'Arras|62000|62041', 'Lens|62300|62498'),
   '63': departement('Préfecture du Puy-de-Dôme', 'Clermont-Ferrand|63000|63113', 'Riom|63200|63300'),
   '64': departement('Préfecture des Pyrénées-Atlantiques', 'Pau|64000|64445', 'Bayonne|64100|64102'),
   '67': departement('Préfecture du Bas-Rhin', 'Strasbourg|67000|67482', 'Haguenau|67500|67180'),
   '68': departement('Préfecture du Haut-Rhin', 'Mulhouse|68100|68224', 'Colmar|68000|68066'),
-  '69': departement('Préfecture du Rhône', 'Lyon|69003|69383|LYON 3', 'Lyon|69007|69387|LYON 7',
-    'Lyon|69008|69388|LYON 8', 'Villeurbanne|69100|69266'),
+  '69': departement(
+    'Préfecture du Rhône',
+    'Lyon|69003|69383|LYON 3',
+    'Lyon|69007|69387|LYON 7',
+    'Lyon|69008|69388|LYON 8',
+    'Villeurbanne|69100|69266',
+  ),
   '74': departement('Préfecture de la Haute-Savoie', 'Annecy|74000|74010', 'Annemasse|74100|74012'),
   '75': { prefecture: 'Préfecture de Police', cities: PARIS_ARRONDISSEMENTS },
   '76': departement('Préfecture de la Seine-Maritime', 'Rouen|76000|76540', 'Le Havre|76600|76351'),
-  '77': departement('Préfecture de Seine-et-Marne', 'Melun|77000|77288', 'Meaux|77100|77284',
-    'Champs-sur-Marne|77420|77083'),
+  '77': departement(
+    'Préfecture de Seine-et-Marne',
+    'Melun|77000|77288',
+    'Meaux|77100|77284',
+    'Champs-sur-Marne|77420|77083',
+  ),
   '78': departement('Préfecture des Yvelines', 'Versailles|78000|78646', 'Guyancourt|78280|78297'),
   '80': departement('Préfecture de la Somme', 'Amiens|80000|80021', 'Abbeville|80100|80001'),
   '88': departement('Préfecture des Vosges', 'Épinal|88000|88160', 'Saint-Dié-des-Vosges|88100|88413'),
-  '91': departement('Préfecture de l’Essonne', 'Évry-Courcouronnes|91000|91228', 'Massy|91300|91377',
-    'Orsay|91400|91471'),
-  '92': departement('Préfecture des Hauts-de-Seine', 'Nanterre|92000|92050', 'Boulogne-Billancourt|92100|92012',
-    'Courbevoie|92400|92026'),
-  '93': departement('Préfecture de la Seine-Saint-Denis', 'Saint-Denis|93200|93066', 'Montreuil|93100|93048',
-    'Bobigny|93000|93008'),
-  '94': departement('Préfecture du Val-de-Marne', 'Créteil|94000|94028', 'Vitry-sur-Seine|94400|94081',
-    'Ivry-sur-Seine|94200|94041'),
+  '91': departement(
+    'Préfecture de l’Essonne',
+    'Évry-Courcouronnes|91000|91228',
+    'Massy|91300|91377',
+    'Orsay|91400|91471',
+  ),
+  '92': departement(
+    'Préfecture des Hauts-de-Seine',
+    'Nanterre|92000|92050',
+    'Boulogne-Billancourt|92100|92012',
+    'Courbevoie|92400|92026',
+  ),
+  '93': departement(
+    'Préfecture de la Seine-Saint-Denis',
+    'Saint-Denis|93200|93066',
+    'Montreuil|93100|93048',
+    'Bobigny|93000|93008',
+  ),
+  '94': departement(
+    'Préfecture du Val-de-Marne',
+    'Créteil|94000|94028',
+    'Vitry-sur-Seine|94400|94081',
+    'Ivry-sur-Seine|94200|94041',
+  ),
   '95': departement('Préfecture du Val-d’Oise', 'Cergy|95000|95127', 'Argenteuil|95100|95018'),
 };
 
 // Relative volume per département; Paris dominates as it does in production.
 const GROUP_WEIGHTS: Record<string, number> = {
-  '02': 0.5, '10': 0.5, '13': 4, '21': 1.5, '25': 1.2, '33': 3, '35': 2.5, '36': 0.4, '38': 2.5, '42': 1,
-  '45': 1.3, '51': 1.2, '52': 0.3, '54': 2, '55': 0.3, '57': 1.5, '59': 3.5, '60': 1, '62': 1, '63': 1.5,
-  '64': 1, '67': 3, '68': 1.2, '69': 5, '74': 1, '75': 28, '76': 2, '77': 2, '78': 2.5, '80': 1.2, '88': 0.5,
-  '91': 2.5, '92': 4, '93': 3.5, '94': 3, '95': 2,
+  '02': 0.5,
+  '10': 0.5,
+  '13': 4,
+  '21': 1.5,
+  '25': 1.2,
+  '33': 3,
+  '35': 2.5,
+  '36': 0.4,
+  '38': 2.5,
+  '42': 1,
+  '45': 1.3,
+  '51': 1.2,
+  '52': 0.3,
+  '54': 2,
+  '55': 0.3,
+  '57': 1.5,
+  '59': 3.5,
+  '60': 1,
+  '62': 1,
+  '63': 1.5,
+  '64': 1,
+  '67': 3,
+  '68': 1.2,
+  '69': 5,
+  '74': 1,
+  '75': 28,
+  '76': 2,
+  '77': 2,
+  '78': 2.5,
+  '80': 1.2,
+  '88': 0.5,
+  '91': 2.5,
+  '92': 4,
+  '93': 3.5,
+  '94': 3,
+  '95': 2,
 };
 // Weight of the Paris introduction row among all groups, once it exists (about 8% of all rows overall).
 const INTRODUCTION_WEIGHT = 10;
 
 const STREETS: [string, string][] = [
-  ['rue', 'de la République'], ['avenue', 'Victor Hugo'], ['rue', 'Jean Jaurès'], ['boulevard', 'Gambetta'],
-  ['rue', 'Pasteur'], ['avenue', 'de la Gare'], ['rue', 'des Lilas'], ['place', 'du Marché'], ['rue', 'Nationale'],
-  ['avenue', 'du Général de Gaulle'], ['rue', 'du Commerce'], ['rue', 'des Écoles'], ['quai', 'de la Loire'],
-  ['boulevard', 'Voltaire'], ['rue', 'Saint-Honoré'], ['allée', 'des Tilleuls'], ['rue', 'Émile Zola'],
+  ['rue', 'de la République'],
+  ['avenue', 'Victor Hugo'],
+  ['rue', 'Jean Jaurès'],
+  ['boulevard', 'Gambetta'],
+  ['rue', 'Pasteur'],
+  ['avenue', 'de la Gare'],
+  ['rue', 'des Lilas'],
+  ['place', 'du Marché'],
+  ['rue', 'Nationale'],
+  ['avenue', 'du Général de Gaulle'],
+  ['rue', 'du Commerce'],
+  ['rue', 'des Écoles'],
+  ['quai', 'de la Loire'],
+  ['boulevard', 'Voltaire'],
+  ['rue', 'Saint-Honoré'],
+  ['allée', 'des Tilleuls'],
+  ['rue', 'Émile Zola'],
 ];
 
 type JobKind = 'student' | 'alternance' | 'introduction';
@@ -299,46 +539,178 @@ function jobs(kind: JobKind, ...labels: string[]): Job[] {
 }
 
 const SECTORS = new WeightedTable<Sector>([
-  [{ naf: '5610A', libelleNaf: 'Restauration traditionnelle', names: ['LE PETIT {W}', 'BRASSERIE {W}', 'BISTROT {W}'],
-    jobs: [...jobs('student', 'Serveur/Serveuse', 'Commis de cuisine', 'Plongeur/Plongeuse'),
-      ...jobs('introduction', 'Chef de cuisine', 'Cuisinier/Cuisinière')] }, 16],
-  [{ naf: '5610C', libelleNaf: 'Restauration de type rapide', names: ['{W} BURGER', 'SUSHI {W}', 'PIZZA {W}'],
-    jobs: jobs('student', 'Équipier polyvalent/Équipière polyvalente', 'Livreur/Livreuse',
-      'Employé polyvalent/Employée polyvalente') }, 16],
-  [{ naf: '4711D', libelleNaf: 'Supermarchés', names: ['{W} DISTRIBUTION', 'SUPERMARCHE {W}'],
-    jobs: jobs('student', 'Hôte de caisse/Hôtesse de caisse', 'Employé libre-service/Employée libre-service') }, 9],
-  [{ naf: '1071C', libelleNaf: 'Boulangerie et boulangerie-pâtisserie', names: ['BOULANGERIE {W}', 'LA MIE {W}'],
-    jobs: jobs('student', 'Vendeur/Vendeuse', 'Employé polyvalent/Employée polyvalente') }, 6],
-  [{ naf: '8121Z', libelleNaf: 'Nettoyage courant des bâtiments', names: ['{W} PROPRETE', '{W} NETTOYAGE'],
-    jobs: jobs('student', "Agent d'entretien/Agente d'entretien") }, 7],
-  [{ naf: '5510Z', libelleNaf: 'Hôtels et hébergement similaire', names: ['HOTEL {W}', 'RESIDENCE {W}'],
-    jobs: [...jobs('student', 'Réceptionniste de nuit', 'Valet de chambre/Femme de chambre'),
-      ...jobs('introduction', 'Responsable de réception')] }, 6],
-  [{ naf: '8810A', libelleNaf: 'Aide à domicile', names: ['{W} SERVICES A DOMICILE', 'FAMILLES {W}'],
-    jobs: jobs('student', 'Baby-sitter', 'Aide à domicile') }, 6],
-  [{ naf: '6201Z', libelleNaf: 'Programmation informatique', names: ['{W} DIGITAL', '{W} TECHNOLOGIES'],
-    jobs: [...jobs('alternance', 'Développeur web/Développeuse web', 'Data analyst'),
-      ...jobs('introduction', 'Ingénieur logiciel/Ingénieure logiciel', 'Data scientist', 'Architecte cloud')] }, 8],
-  [{ naf: '7022Z', libelleNaf: 'Conseil pour les affaires et autres conseils de gestion',
-    names: ['{W} CONSEIL', '{W} PARTNERS'],
-    jobs: [...jobs('alternance', 'Assistant marketing/Assistante marketing', "Chargé d'études/Chargée d'études"),
-      ...jobs('introduction', 'Consultant/Consultante', 'Chef de projet/Cheffe de projet')] }, 6],
-  [{ naf: '7820Z', libelleNaf: 'Activités des agences de travail temporaire', names: ['{W} INTERIM', '{W} EMPLOI'],
-    jobs: jobs('student', 'Préparateur de commandes/Préparatrice de commandes', 'Manutentionnaire') }, 6],
-  [{ naf: '5320Z', libelleNaf: 'Autres activités de poste et de courrier', names: ['{W} EXPRESS', '{W} LIVRAISON'],
-    jobs: jobs('student', 'Livreur/Livreuse', 'Agent de tri/Agente de tri') }, 4],
-  [{ naf: '4771Z', libelleNaf: "Commerce de détail d'habillement en magasin", names: ['{W} MODE', 'BOUTIQUE {W}'],
-    jobs: jobs('student', 'Vendeur/Vendeuse', 'Conseiller de vente/Conseillère de vente') }, 5],
-  [{ naf: '8559B', libelleNaf: 'Autres enseignements', names: ['{W} SOUTIEN SCOLAIRE', 'ACADEMIE {W}'],
-    jobs: jobs('student', 'Professeur particulier/Professeure particulière', 'Animateur/Animatrice') }, 4],
-  [{ naf: '7112B', libelleNaf: 'Ingénierie, études techniques', names: ['{W} INGENIERIE', 'BUREAU ETUDES {W}'],
-    jobs: [...jobs('alternance', "Technicien d'études/Technicienne d'études"),
-      ...jobs('introduction', "Ingénieur d'études/Ingénieure d'études")] }, 4],
+  [
+    {
+      naf: '5610A',
+      libelleNaf: 'Restauration traditionnelle',
+      names: ['LE PETIT {W}', 'BRASSERIE {W}', 'BISTROT {W}'],
+      jobs: [
+        ...jobs('student', 'Serveur/Serveuse', 'Commis de cuisine', 'Plongeur/Plongeuse'),
+        ...jobs('introduction', 'Chef de cuisine', 'Cuisinier/Cuisinière'),
+      ],
+    },
+    16,
+  ],
+  [
+    {
+      naf: '5610C',
+      libelleNaf: 'Restauration de type rapide',
+      names: ['{W} BURGER', 'SUSHI {W}', 'PIZZA {W}'],
+      jobs: jobs(
+        'student',
+        'Équipier polyvalent/Équipière polyvalente',
+        'Livreur/Livreuse',
+        'Employé polyvalent/Employée polyvalente',
+      ),
+    },
+    16,
+  ],
+  [
+    {
+      naf: '4711D',
+      libelleNaf: 'Supermarchés',
+      names: ['{W} DISTRIBUTION', 'SUPERMARCHE {W}'],
+      jobs: jobs('student', 'Hôte de caisse/Hôtesse de caisse', 'Employé libre-service/Employée libre-service'),
+    },
+    9,
+  ],
+  [
+    {
+      naf: '1071C',
+      libelleNaf: 'Boulangerie et boulangerie-pâtisserie',
+      names: ['BOULANGERIE {W}', 'LA MIE {W}'],
+      jobs: jobs('student', 'Vendeur/Vendeuse', 'Employé polyvalent/Employée polyvalente'),
+    },
+    6,
+  ],
+  [
+    {
+      naf: '8121Z',
+      libelleNaf: 'Nettoyage courant des bâtiments',
+      names: ['{W} PROPRETE', '{W} NETTOYAGE'],
+      jobs: jobs('student', "Agent d'entretien/Agente d'entretien"),
+    },
+    7,
+  ],
+  [
+    {
+      naf: '5510Z',
+      libelleNaf: 'Hôtels et hébergement similaire',
+      names: ['HOTEL {W}', 'RESIDENCE {W}'],
+      jobs: [
+        ...jobs('student', 'Réceptionniste de nuit', 'Valet de chambre/Femme de chambre'),
+        ...jobs('introduction', 'Responsable de réception'),
+      ],
+    },
+    6,
+  ],
+  [
+    {
+      naf: '8810A',
+      libelleNaf: 'Aide à domicile',
+      names: ['{W} SERVICES A DOMICILE', 'FAMILLES {W}'],
+      jobs: jobs('student', 'Baby-sitter', 'Aide à domicile'),
+    },
+    6,
+  ],
+  [
+    {
+      naf: '6201Z',
+      libelleNaf: 'Programmation informatique',
+      names: ['{W} DIGITAL', '{W} TECHNOLOGIES'],
+      jobs: [
+        ...jobs('alternance', 'Développeur web/Développeuse web', 'Data analyst'),
+        ...jobs('introduction', 'Ingénieur logiciel/Ingénieure logiciel', 'Data scientist', 'Architecte cloud'),
+      ],
+    },
+    8,
+  ],
+  [
+    {
+      naf: '7022Z',
+      libelleNaf: 'Conseil pour les affaires et autres conseils de gestion',
+      names: ['{W} CONSEIL', '{W} PARTNERS'],
+      jobs: [
+        ...jobs('alternance', 'Assistant marketing/Assistante marketing', "Chargé d'études/Chargée d'études"),
+        ...jobs('introduction', 'Consultant/Consultante', 'Chef de projet/Cheffe de projet'),
+      ],
+    },
+    6,
+  ],
+  [
+    {
+      naf: '7820Z',
+      libelleNaf: 'Activités des agences de travail temporaire',
+      names: ['{W} INTERIM', '{W} EMPLOI'],
+      jobs: jobs('student', 'Préparateur de commandes/Préparatrice de commandes', 'Manutentionnaire'),
+    },
+    6,
+  ],
+  [
+    {
+      naf: '5320Z',
+      libelleNaf: 'Autres activités de poste et de courrier',
+      names: ['{W} EXPRESS', '{W} LIVRAISON'],
+      jobs: jobs('student', 'Livreur/Livreuse', 'Agent de tri/Agente de tri'),
+    },
+    4,
+  ],
+  [
+    {
+      naf: '4771Z',
+      libelleNaf: "Commerce de détail d'habillement en magasin",
+      names: ['{W} MODE', 'BOUTIQUE {W}'],
+      jobs: jobs('student', 'Vendeur/Vendeuse', 'Conseiller de vente/Conseillère de vente'),
+    },
+    5,
+  ],
+  [
+    {
+      naf: '8559B',
+      libelleNaf: 'Autres enseignements',
+      names: ['{W} SOUTIEN SCOLAIRE', 'ACADEMIE {W}'],
+      jobs: jobs('student', 'Professeur particulier/Professeure particulière', 'Animateur/Animatrice'),
+    },
+    4,
+  ],
+  [
+    {
+      naf: '7112B',
+      libelleNaf: 'Ingénierie, études techniques',
+      names: ['{W} INGENIERIE', 'BUREAU ETUDES {W}'],
+      jobs: [
+        ...jobs('alternance', "Technicien d'études/Technicienne d'études"),
+        ...jobs('introduction', "Ingénieur d'études/Ingénieure d'études"),
+      ],
+    },
+    4,
+  ],
 ]);
 
-const COMPANY_WORDS = ['DU MARCHE', 'DES ARTS', 'SAINT-MARTIN', 'HORIZON', 'ATLAS', 'LUMIERE', 'LES TILLEULS', 'ETOILE',
-  'NOVA', 'CENTRAL', 'DE LA GARE', 'DU PORT', 'ALPHA', 'BELLEVUE', 'LES AMIS', 'GRAND SUD', 'VICTORIA', 'ORION',
-  'DU PARC', 'MONTCALM', 'OPALE', 'AZUR'];
+const COMPANY_WORDS = [
+  'DU MARCHE',
+  'DES ARTS',
+  'SAINT-MARTIN',
+  'HORIZON',
+  'ATLAS',
+  'LUMIERE',
+  'LES TILLEULS',
+  'ETOILE',
+  'NOVA',
+  'CENTRAL',
+  'DE LA GARE',
+  'DU PORT',
+  'ALPHA',
+  'BELLEVUE',
+  'LES AMIS',
+  'GRAND SUD',
+  'VICTORIA',
+  'ORION',
+  'DU PARC',
+  'MONTCALM',
+  'OPALE',
+  'AZUR',
+];
 
 const LEGAL_FORMS = new WeightedTable<[string, string]>([
   [['SAS, société par actions simplifiée', '5710'], 40],
@@ -350,18 +722,46 @@ const LEGAL_FORMS = new WeightedTable<[string, string]>([
 ]);
 
 const WORKFORCE_CODES = new WeightedTable<string>([
-  ['00', 4], ['01', 10], ['02', 12], ['03', 12], ['11', 15], ['12', 12], ['21', 10], ['22', 8], ['31', 6],
-  ['32', 4], ['41', 3], ['42', 2], ['51', 1], ['52', 1],
+  ['00', 4],
+  ['01', 10],
+  ['02', 12],
+  ['03', 12],
+  ['11', 15],
+  ['12', 12],
+  ['21', 10],
+  ['22', 8],
+  ['31', 6],
+  ['32', 4],
+  ['41', 3],
+  ['42', 2],
+  ['51', 1],
+  ['52', 1],
 ]);
 
 const STUDENT_HOURS = new WeightedTable<[string, number]>([
-  [['10 heures/semaine', 10], 8], [['12 heures/semaine', 12], 10], [['15 heures/semaine', 15], 18],
-  [['16 heures/semaine', 16], 8], [['18 heures/semaine', 18], 8], [['20 heures/semaine', 20], 25],
-  [['60 heures/mois', 14], 6], [['80 heures/mois', 18.5], 10], [['964 heures/an', 18.5], 4],
+  [['10 heures/semaine', 10], 8],
+  [['12 heures/semaine', 12], 10],
+  [['15 heures/semaine', 15], 18],
+  [['16 heures/semaine', 16], 8],
+  [['18 heures/semaine', 18], 8],
+  [['20 heures/semaine', 20], 25],
+  [['60 heures/mois', 14], 6],
+  [['80 heures/mois', 18.5], 10],
+  [['964 heures/an', 18.5], 4],
 ]);
 
 const APT_MONTHS = new WeightedTable<number>([
-  [1, 5], [2, 6], [3, 15], [4, 6], [5, 4], [6, 20], [8, 5], [9, 8], [10, 5], [11, 3], [12, 23],
+  [1, 5],
+  [2, 6],
+  [3, 15],
+  [4, 6],
+  [5, 4],
+  [6, 20],
+  [8, 5],
+  [9, 8],
+  [10, 5],
+  [11, 3],
+  [12, 23],
 ]);
 
 const REFUSAL_MOTIVATIONS = [
@@ -628,12 +1028,23 @@ const AFTER_DECISION = new WeightedTable<AfterDecision>([
   ['instructorAnswered', 2],
 ]);
 
-type Defect = 'missingNom' | 'missingBirthDate' | 'malformedBirthDate' | 'nullEtablissement' | 'missingNationalite'
+type Defect =
+  | 'missingNom'
+  | 'missingBirthDate'
+  | 'malformedBirthDate'
+  | 'nullEtablissement'
+  | 'missingNationalite'
   | 'garbageAptDate';
 
 const DEFECT_SHARE = 0.005;
-const DEFECTS: Defect[] = ['missingNom', 'missingBirthDate', 'malformedBirthDate', 'nullEtablissement',
-  'missingNationalite', 'garbageAptDate'];
+const DEFECTS: Defect[] = [
+  'missingNom',
+  'missingBirthDate',
+  'malformedBirthDate',
+  'nullEtablissement',
+  'missingNationalite',
+  'garbageAptDate',
+];
 // Share of closed autorisations decided in the last year whose APT is made to end yesterday, today or tomorrow.
 const ENDS_AROUND_TODAY_SHARE = 0.03;
 
@@ -736,8 +1147,8 @@ class DossierFactory {
   createdAt(index: number): number {
     const u = (index + this.random.next()) / this.count;
     const bodyShare = 1 - TAIL_SHARE;
-    if (u < bodyShare) return this.start + (this.tailStart - this.start) * (u / bodyShare) ** 0.7;
-    return this.tailStart + (this.now - 10 * MINUTE - this.tailStart) * ((u - bodyShare) / TAIL_SHARE);
+    if (u < bodyShare) return Math.floor(this.start + (this.tailStart - this.start) * (u / bodyShare) ** 0.7);
+    return Math.floor(this.tailStart + (this.now - 10 * MINUTE - this.tailStart) * ((u - bodyShare) / TAIL_SHARE));
   }
 
   build(index: number, dossierId: number): DossierRecordRow {
@@ -753,7 +1164,7 @@ class DossierFactory {
     // --- timeline ---
     const outcome = OUTCOMES.pick(r);
     let initiatedMs = createdMs + this.draftDuration();
-    if (initiatedMs > now - MINUTE) initiatedMs = r.between(createdMs, now - MINUTE);
+    if (initiatedMs > now - MINUTE) initiatedMs = r.int(createdMs, now - MINUTE);
     let receivedMs: number | null = initiatedMs + this.waitBeforeInstruction();
     let processedMs: number | null = receivedMs + this.instructionDuration();
     let state: string = outcome;
@@ -794,32 +1205,33 @@ class DossierFactory {
     system(initiatedMs + r.int(1, 4) * SECOND, 'a bien été reçu');
     const waitingEnd = receivedMs ?? now;
     if (r.chance(0.08) && waitingEnd - initiatedMs > 2 * HOUR) {
-      say(employer.accountEmail, r.pick(APPLICANT_FOLLOW_UPS), r.between(initiatedMs + HOUR, waitingEnd - MINUTE));
+      say(employer.accountEmail, r.pick(APPLICANT_FOLLOW_UPS), r.int(initiatedMs + HOUR, waitingEnd - MINUTE));
     }
     if (receivedMs !== null) {
       system(receivedMs + r.int(1, 4) * SECOND, 'va être instruit');
       const end = processedMs ?? now;
       if (r.chance(0.3) && end - receivedMs > 10 * MINUTE) {
-        const asked = r.between(receivedMs + MINUTE, receivedMs + (end - receivedMs) / 2);
+        const asked = r.int(receivedMs + MINUTE, receivedMs + Math.floor((end - receivedMs) / 2));
         say(instructorEmail(followers[0], asked), r.pick(INSTRUCTOR_QUESTIONS), asked);
         if (r.chance(0.8)) {
-          const answered = r.between(asked + MINUTE, end - MINUTE);
+          const answered = r.int(asked + MINUTE, end - MINUTE);
           say(employer.accountEmail, r.pick(APPLICANT_ANSWERS), answered, r.chance(0.5) ? this.attachmentUrl() : null);
         }
       }
     }
     let archived = false;
     if (processedMs !== null) {
-      const decision = state === 'closed' ? 'a été accepté' : state === 'refused' ? 'a été refusé' : 'a été classé sans suite';
+      const decision =
+        state === 'closed' ? 'a été accepté' : state === 'refused' ? 'a été refusé' : 'a été classé sans suite';
       system(processedMs + r.int(1, 4) * SECOND, decision);
       archived = r.chance(now - processedMs < 7 * DAY ? 0.3 : 0.85);
       const room = now - processedMs;
       const afterDecision = room > 5 * MINUTE ? AFTER_DECISION.pick(r) : 'none';
       if (afterDecision !== 'none') {
-        const written = processedMs + r.between(MINUTE, Math.min(room - 2 * MINUTE, 60 * DAY));
+        const written = processedMs + r.int(MINUTE, Math.min(room - 2 * MINUTE, 60 * DAY));
         say(employer.accountEmail, r.pick(APPLICANT_AFTER_DECISION), written);
         if (afterDecision === 'instructorAnswered') {
-          const answered = r.between(written + 30 * SECOND, Math.min(now - 10 * SECOND, written + 10 * DAY));
+          const answered = r.int(written + 30 * SECOND, Math.min(now - 10 * SECOND, written + 10 * DAY));
           say(instructorEmail(followers[0], answered), r.pick(INSTRUCTOR_AFTER_DECISION), answered);
         }
         archived = afterDecision !== 'applicantNotArchived';
@@ -864,10 +1276,24 @@ class DossierFactory {
     const lastModifiedMs = Math.min(now, updatedMs + r.int(20, 4200) * SECOND);
 
     const instructeurs = followers.map((p) => instructorEmail(p, updatedMs));
-    const history = this.instructorsHistory(followers, instructeurs, receivedMs ?? initiatedMs, updatedMs, instructorPool);
+    const history = this.instructorsHistory(
+      followers,
+      instructeurs,
+      receivedMs ?? initiatedMs,
+      updatedMs,
+      instructorPool,
+    );
 
     // --- ds_data ---
-    const values = this.publicValues(applicant, employer, group, isIntroduction, contractStart, contractEnd, aptFin.value);
+    const values = this.publicValues(
+      applicant,
+      employer,
+      group,
+      isIntroduction,
+      contractStart,
+      contractEnd,
+      aptFin.value,
+    );
     if (defect === 'missingNom') values.delete('Nom');
     if (defect === 'missingBirthDate') values.delete('Date de naissance');
     if (defect === 'missingNationalite') values.delete('Nationalité');
@@ -942,25 +1368,25 @@ class DossierFactory {
   private draftDuration(): number {
     const r = this.random;
     const x = r.next();
-    if (x < 0.6) return r.between(5 * MINUTE, 90 * MINUTE);
-    if (x < 0.9) return r.between(HOUR, 2 * DAY);
-    return r.between(2 * DAY, 20 * DAY);
+    if (x < 0.6) return r.int(5 * MINUTE, 90 * MINUTE);
+    if (x < 0.9) return r.int(HOUR, 2 * DAY);
+    return r.int(2 * DAY, 20 * DAY);
   }
 
   private waitBeforeInstruction(): number {
     const r = this.random;
     const x = r.next();
-    if (x < 0.4) return r.between(HOUR, DAY);
-    if (x < 0.85) return r.between(DAY, 7 * DAY);
-    return r.between(7 * DAY, 30 * DAY);
+    if (x < 0.4) return r.int(HOUR, DAY);
+    if (x < 0.85) return r.int(DAY, 7 * DAY);
+    return r.int(7 * DAY, 30 * DAY);
   }
 
   private instructionDuration(): number {
     const r = this.random;
     const x = r.next();
-    if (x < 0.5) return r.between(10 * MINUTE, DAY);
-    if (x < 0.85) return r.between(DAY, 10 * DAY);
-    return r.between(10 * DAY, 45 * DAY);
+    if (x < 0.5) return r.int(10 * MINUTE, DAY);
+    if (x < 0.85) return r.int(DAY, 10 * DAY);
+    return r.int(10 * DAY, 45 * DAY);
   }
 
   /** Start a few days after the decision, 1 to 12 months long; a few end right around today. */
@@ -1175,8 +1601,10 @@ class DossierFactory {
       ["Téléphone de l'employeur", e.phone],
       ['Informations sur le contrat', null],
       ['Emploi occupé', jobLabel],
-      ["Adresse ou l'étudiant va travailler",
-        `${e.streetNumber} ${streetType} ${streetName}\r\n${e.city.postalCode} ${e.city.name}`],
+      [
+        "Adresse ou l'étudiant va travailler",
+        `${e.streetNumber} ${streetType} ${streetName}\r\n${e.city.postalCode} ${e.city.name}`,
+      ],
       ['Type de contrat', contract],
       ['Date de début', contractStart],
       ['Date de fin', contract.includes('CDI') ? '' : contractEnd],

@@ -52,10 +52,12 @@ function where(filter: DossierFilter): SQL {
     );
   }
   if (filter.states?.length) {
-    parts.push(sql`${STATE} IN (${sql.join(
-      filter.states.map((s) => sql`${s}`),
-      sql`, `,
-    )})`);
+    parts.push(
+      sql`${STATE} IN (${sql.join(
+        filter.states.map((s) => sql`${s}`),
+        sql`, `,
+      )})`,
+    );
   }
   return parts.length ? sql.join(parts, sql` AND `) : sql`TRUE`;
 }

@@ -5,6 +5,7 @@ export const JOB_NAMES = [
   'alert-email',
   'monthly-report',
   'alert-digest',
+  'mail-outbox',
 ] as const;
 export type JobName = (typeof JOB_NAMES)[number];
 

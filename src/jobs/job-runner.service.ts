@@ -70,7 +70,9 @@ export class JobRunner {
       await lock.release();
       throw error;
     }
-    this.logger.log(`${name}: run ${run.id} started (${options.trigger}, ${run.since ? `since ${run.since.toISOString()}` : 'all dossiers'})`);
+    this.logger.log(
+      `${name}: run ${run.id} started (${options.trigger}, ${run.since ? `since ${run.since.toISOString()}` : 'all dossiers'})`,
+    );
     const done = this.execute(run, options).finally(() => lock.release());
     return { run, done };
   }
@@ -141,7 +143,10 @@ export class JobRunner {
       );
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
-      this.logger.error(`${run.job}: run ${run.id} failed: ${message}`, error instanceof Error ? error.stack : undefined);
+      this.logger.error(
+        `${run.job}: run ${run.id} failed: ${message}`,
+        error instanceof Error ? error.stack : undefined,
+      );
       await this.runs
         .update(run.id, {
           ...counts,

@@ -28,6 +28,7 @@ export class CronService implements OnApplicationBootstrap {
       ['alert-email', crons.alertEmail],
       ['monthly-report', crons.monthlyReport],
       ['alert-digest', crons.alertDigest],
+      ['mail-outbox', crons.mailOutbox],
     ];
     for (const [job, expression] of schedule) {
       if (!this.jobs.names().includes(job)) continue;

@@ -122,13 +122,23 @@ describe('decideValidityCheck', () => {
   it('reports broken dossiers with the missing field instead of throwing', () => {
     const noNom = dossier({ champs: [{ libelle: 'Date de naissance', value: '1998-03-07' }] });
     expect(decideValidityCheck(noNom, '2021-01-01')).toEqual({ kind: 'broken', reason: 'missing "Nom"' });
-    const badBirth = dossier({ champs: [{ libelle: 'Nom', value: 'X' }, { libelle: 'Date de naissance', value: '07/03/1998' }] });
+    const badBirth = dossier({
+      champs: [
+        { libelle: 'Nom', value: 'X' },
+        { libelle: 'Date de naissance', value: '07/03/1998' },
+      ],
+    });
     expect(decideValidityCheck(badBirth, '2021-01-01').kind).toBe('broken');
     expect(decideValidityCheck(dossier({ siret: null }), '2021-01-01')).toMatchObject({ kind: 'broken' });
   });
 
   it('uses "non renseigné" for a missing first name', () => {
-    const d = dossier({ champs: [{ libelle: 'Nom', value: 'Nguyen' }, { libelle: 'Date de naissance', value: '1998-03-07' }] });
+    const d = dossier({
+      champs: [
+        { libelle: 'Nom', value: 'Nguyen' },
+        { libelle: 'Date de naissance', value: '1998-03-07' },
+      ],
+    });
     expect(decideValidityCheck(d, '2021-01-01')).toMatchObject({ check: { prenom: '*o* *********' } });
   });
 });

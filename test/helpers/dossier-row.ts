@@ -36,7 +36,10 @@ function champList(defaults: Record<string, string>, overrides: Record<string, s
   const merged: Record<string, string | null | undefined> = { ...defaults, ...overrides };
   return Object.entries(merged)
     .filter(([, v]) => v !== null && v !== undefined)
-    .map(([libelle, value], order_place) => ({ value, type_de_champ: { id: order_place, libelle, type_champ: 'text', order_place } }));
+    .map(([libelle, value], order_place) => ({
+      value,
+      type_de_champ: { id: order_place, libelle, type_champ: 'text', order_place },
+    }));
 }
 
 const ms = (iso: string | null | undefined) => (iso ? Date.parse(iso) : null);
@@ -84,7 +87,12 @@ export function dossierRow(o: RowOptions): DossierRecordRow {
       instructeurs,
       individual: null,
       etablissement: o.siret === null ? null : { siret: o.siret ?? '81234567800021' },
-      commentaires: (o.messages ?? []).map((m) => ({ email: m.email, body: '…', created_at: m.createdAt, attachment: null })),
+      commentaires: (o.messages ?? []).map((m) => ({
+        email: m.email,
+        body: '…',
+        created_at: m.createdAt,
+        attachment: null,
+      })),
       champs: champList(DEFAULT_CHAMPS, o.champs),
       champs_private: champList(annotationDefaults, o.annotations),
     },
