@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { RouterModule } from '@nestjs/core';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { AdminApiModule } from './admin/admin-api.module';
+import { AlertModule } from './alert/alert.module';
 import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
@@ -9,6 +10,8 @@ import { DemoModule } from './demo/demo.module';
 import { DossierSourceModule } from './dossier-source/dossier-source.module';
 import { HealthModule } from './health/health.module';
 import { JobsModule } from './jobs/jobs.module';
+import { MailModule } from './mail/mail.module';
+import { MonthlyReportModule } from './monthly-report/monthly-report.module';
 import { SchedulerModule } from './scheduler/scheduler.module';
 import { StorageModule } from './storage/storage.module';
 import { ValidityCheckModule } from './validity-check/validity-check.module';
@@ -26,9 +29,10 @@ export class AppModule {
       imports: [
         ConfigModule.forRoot(config),
         DatabaseModule,
-        StorageModule,
+        StorageModule.forRoot(config),
         DossierSourceModule,
         JobsModule,
+        MailModule,
         HealthModule,
         DemoModule,
         ThrottlerModule.forRoot({
@@ -36,6 +40,8 @@ export class AppModule {
           skipIf: () => config.publicRateLimit === 0,
         }),
         ValidityCheckModule,
+        MonthlyReportModule,
+        AlertModule,
         AdminApiModule,
         RouterModule.register([{ path: config.adminPrefix, module: AdminApiModule }]),
         ...(options.scheduler && config.schedulerEnabled ? [SchedulerModule] : []),

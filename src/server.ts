@@ -37,7 +37,6 @@ export function configureApp(app: NestFastifyApplication, config: AppConfig): vo
     origin: config.corsOrigins === '*' ? true : config.corsOrigins,
     methods: ['GET', 'POST', 'DELETE'],
   });
-  app.enableShutdownHooks();
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()

@@ -50,6 +50,7 @@ CREATE TABLE "mail_outbox" (
 	"state" varchar(16) NOT NULL,
 	"attempts" integer DEFAULT 0 NOT NULL,
 	"next_attempt_at" timestamp with time zone,
+	"not_after" timestamp with time zone,
 	"last_error" text,
 	"message_id" varchar(512),
 	"created_at" timestamp with time zone NOT NULL,
@@ -92,7 +93,7 @@ CREATE UNIQUE INDEX "alert_ds_key_type_unique" ON "alert" USING btree ("ds_key",
 CREATE INDEX "alert_group_idx" ON "alert" USING btree ("group_id","group_type");--> statement-breakpoint
 CREATE INDEX "job_run_job_started_idx" ON "job_run" USING btree ("job","started_at");--> statement-breakpoint
 CREATE UNIQUE INDEX "mail_outbox_dedupe_key_unique" ON "mail_outbox" USING btree ("dedupe_key");--> statement-breakpoint
-CREATE INDEX "mail_outbox_due_idx" ON "mail_outbox" USING btree ("state","next_attempt_at");--> statement-breakpoint
+CREATE INDEX "mail_outbox_delivery_idx" ON "mail_outbox" USING btree ("state","created_at","id");--> statement-breakpoint
 CREATE UNIQUE INDEX "monthly_report_period_group_unique" ON "monthly_report" USING btree ("year","month","group_id","group_type");--> statement-breakpoint
 CREATE UNIQUE INDEX "validity_check_ds_key_unique" ON "validity_check" USING btree ("ds_key");--> statement-breakpoint
 CREATE INDEX "validity_check_lookup_idx" ON "validity_check" USING btree ("dossier_id","date_de_naissance");--> statement-breakpoint

@@ -10,6 +10,7 @@ import {
   isDelayTooLong,
   isInstructorEmail,
   isMessageSentAfterDecision,
+  alertMailDeadline,
   shouldBlockAlertMail,
 } from './alert.rules';
 
@@ -530,5 +531,21 @@ describe('shouldBlockAlertMail', () => {
   it('does not throw on invalid dates', () => {
     expect(shouldBlockAlertMail(new Date('nope'), decidedAt)).toBe(false);
     expect(shouldBlockAlertMail(decidedAt, new Date('nope'))).toBe(false);
+  });
+});
+
+describe('alertMailDeadline', () => {
+  const decidedAt = new Date('2021-06-10T09:00:00Z');
+
+  it('is the first instant at which the mail is blocked', () => {
+    const deadline = alertMailDeadline(decidedAt);
+    expect(deadline).toEqual(new Date('2021-06-13T09:00:00Z'));
+    expect(shouldBlockAlertMail(decidedAt, new Date(deadline!.getTime() - 1))).toBe(false);
+    expect(shouldBlockAlertMail(decidedAt, deadline!)).toBe(true);
+  });
+
+  it('is null without a usable decision date', () => {
+    expect(alertMailDeadline(null)).toBeNull();
+    expect(alertMailDeadline(new Date('nope'))).toBeNull();
   });
 });

@@ -182,3 +182,12 @@ export function shouldBlockAlertMail(processedAt: Date | null, now: Date): boole
   const wholeDays = Math.trunc((now.getTime() - processedAt.getTime()) / DAY_MS);
   return wholeDays > MAIL_BLOCK_AFTER_DAYS;
 }
+
+/**
+ * The first instant at which `shouldBlockAlertMail` holds: an alert mail still unsent then is blocked, whichever job
+ * reaches it (a retry after a long SMTP outage included). Null when the decision date is unknown.
+ */
+export function alertMailDeadline(processedAt: Date | null): Date | null {
+  if (!isValidDate(processedAt)) return null;
+  return new Date(processedAt.getTime() + (MAIL_BLOCK_AFTER_DAYS + 1) * DAY_MS);
+}

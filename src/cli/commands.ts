@@ -44,6 +44,19 @@ export async function serve(ctx: CliContext): Promise<void> {
       runner.start(job, { trigger: 'cli' }).catch((e) => logger.warn(`${job}: ${String(e)}`));
     }
   }
+  // Close gracefully (stop crons, finish the HTTP requests, flush the embedded database) and exit 0.
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.once(signal, () => {
+      logger.log(`${signal} received, shutting down`);
+      app.close().then(
+        () => process.exit(0),
+        (error: unknown) => {
+          logger.error(`shutdown failed: ${String(error)}`);
+          process.exit(1);
+        },
+      );
+    });
+  }
   await app.listen({ port: config.port, host: config.host });
   const base = `http://localhost:${config.port}/api`;
   logger.log(`Listening on ${config.host}:${config.port}; OpenAPI at ${base}/docs`);

@@ -91,3 +91,15 @@ export function parisMonth(instant: Date): YearMonth {
 export function formatYearMonth({ year, month }: YearMonth): string {
   return `${year}-${String(month).padStart(2, '0')}`;
 }
+
+/** Position of a month on a single axis, to compare months and count them. */
+export function monthIndex({ year, month }: YearMonth): number {
+  return year * 12 + month - 1;
+}
+
+/** The months from `from` to `to` inclusive; none when `from` is later. */
+export function monthsBetween(from: YearMonth, to: YearMonth): YearMonth[] {
+  const months: YearMonth[] = [];
+  for (let m = from; monthIndex(m) <= monthIndex(to); m = shiftMonth(m, 1)) months.push(m);
+  return months;
+}

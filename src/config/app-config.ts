@@ -17,6 +17,7 @@ export class AppConfig {
   readonly adminToken: string | null;
   readonly corsOrigins: string[] | '*';
   readonly publicRateLimit: number;
+  readonly publicCheckCacheMs: number;
   readonly trustProxyHops: number;
   readonly logLevel: string;
   readonly logFormat: 'text' | 'json';
@@ -61,6 +62,7 @@ export class AppConfig {
     this.adminToken = env.ADMIN_TOKEN ?? null;
     this.corsOrigins = env.CORS_ORIGINS.trim() === '*' ? '*' : list(env.CORS_ORIGINS);
     this.publicRateLimit = env.PUBLIC_RATE_LIMIT;
+    this.publicCheckCacheMs = env.PUBLIC_CHECK_CACHE_SECONDS * 1000;
     this.trustProxyHops = env.TRUST_PROXY_HOPS;
     this.logLevel = env.LOG_LEVEL;
     this.logFormat = env.LOG_FORMAT as 'text' | 'json';

@@ -48,6 +48,8 @@ export class EnvironmentVariables {
   /** Comma-separated origins allowed to call the public API from a browser; `*` for any. */
   @IsString() CORS_ORIGINS = '*';
   @Transform(toInt) @IsInt() @Min(0) PUBLIC_RATE_LIMIT = 30;
+  /** How long a public check answer may be served from memory (0: never); the data itself is synced hourly. */
+  @Transform(toInt) @IsInt() @Min(0) PUBLIC_CHECK_CACHE_SECONDS = 60;
   /** Trust X-Forwarded-For from this many proxies (0: use the socket address), so rate limits see the real client. */
   @Transform(toInt) @IsInt() @Min(0) TRUST_PROXY_HOPS = 0;
   @IsIn(['error', 'warn', 'log', 'debug', 'verbose']) LOG_LEVEL = 'log';

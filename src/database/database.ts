@@ -59,12 +59,13 @@ export class Databases {
     let aggregator = main;
     let aggregatorPool: Pool | null = null;
     if (config.aggregatorDatabaseUrl) {
-      aggregatorPool = new Pool({ connectionString: config.aggregatorDatabaseUrl, max: 5 });
-      aggregatorPool.on('error', (error) => new Logger('Aggregator').warn(`idle connection lost: ${error.message}`));
-      // The aggregator belongs to another service: never write to it by mistake.
-      aggregatorPool.on('connect', (client) => {
-        client.query('SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY').catch(() => undefined);
+      // The aggregator belongs to another service: every session is read only, so we never write to it by mistake.
+      aggregatorPool = new Pool({
+        connectionString: config.aggregatorDatabaseUrl,
+        max: 5,
+        options: '-c default_transaction_read_only=on',
       });
+      aggregatorPool.on('error', (error) => new Logger('Aggregator').warn(`idle connection lost: ${error.message}`));
       aggregator = drizzlePg(aggregatorPool) as unknown as Db;
     }
     return new Databases(main, aggregator, pool, aggregatorPool, pglite);

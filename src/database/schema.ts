@@ -95,10 +95,13 @@ export const mailOutbox = pgTable(
     text: text('text').notNull(),
     html: text('html'),
     /** What to attach, rebuilt at send time (e.g. monthly report workbooks), so the outbox stays small. */
-    attachments: jsonb('attachments').$type<Array<Record<string, unknown>>>().notNull(),
+    attachments: jsonb('attachments').$type<Array<{ resolver: string; params: Record<string, unknown> }>>().notNull(),
     state: varchar('state', { length: 16 }).$type<MailState>().notNull(),
+    /** Failed attempts so far. */
     attempts: integer('attempts').notNull().default(0),
     nextAttemptAt: tz('next_attempt_at'),
+    /** A mail still unsent at this instant is blocked instead (e.g. an alert about a decision now too old). */
+    notAfter: tz('not_after'),
     lastError: text('last_error'),
     messageId: varchar('message_id', { length: 512 }),
     createdAt: tz('created_at').notNull(),
@@ -106,7 +109,8 @@ export const mailOutbox = pgTable(
   },
   (t) => [
     uniqueIndex('mail_outbox_dedupe_key_unique').on(t.dedupeKey),
-    index('mail_outbox_due_idx').on(t.state, t.nextAttemptAt),
+    // Delivery reads the waiting mails oldest first.
+    index('mail_outbox_delivery_idx').on(t.state, t.createdAt, t.id),
   ],
 );
 

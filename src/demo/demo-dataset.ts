@@ -11,10 +11,10 @@ import { Random, WeightedTable } from './random';
 /**
  * Synthetic ds-aggregator `dossier_record` rows (domain.md 2 and 3), invented but shaped like production: for demos,
  * medium tests and benchmarks. Rows stream out of a generator so that 100,000+ of them take constant memory, and one
- * seeded PRNG drives everything so that a seed and a `now` always give the same rows.
+ * seeded PRNG drives everything so that a seed, a `now` and a count always give the same rows.
  *
  * Besides ordinary dossiers, small shares of rows are made to hit every alert rule and every known data defect, so
- * that each code path has something to chew on (see the families below).
+ * that each code path has something to chew on (the APT anomalies, after-decision messages and defects below).
  */
 export const DEMO_SEED = 20260101;
 
@@ -39,6 +39,36 @@ const DS_CONTACT = 'contact@demarches-simplifiees.fr';
 // The last weeks hold more dossiers than the history average, so that "fresh" cases exist even in small data sets.
 const TAIL_SHARE = 0.025;
 const TAIL_DAYS = 30;
+
+/** Caches a string function whose inputs all come from the finite tables below, so the cache stays small. */
+function memoize(fn: (text: string) => string): (text: string) => string {
+  const cache = new Map<string, string>();
+  return (text) => {
+    let out = cache.get(text);
+    if (out === undefined) {
+      out = fn(text);
+      cache.set(text, out);
+    }
+    return out;
+  };
+}
+
+const upperAscii = memoize((text) =>
+  text
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/[’']/g, ' ')
+    .toUpperCase(),
+);
+
+const slug = memoize((text) =>
+  text
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, ''),
+);
 
 // ---------------------------------------------------------------------------------------------------------------
 // Reference data (invented people, real places)
@@ -898,23 +928,6 @@ function procedureForm(procedureId: number, type: AggregatorGroup['type']): Proc
 // Small helpers
 // ---------------------------------------------------------------------------------------------------------------
 
-function upperAscii(text: string): string {
-  return text
-    .normalize('NFD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .replace(/[’']/g, ' ')
-    .toUpperCase();
-}
-
-function slug(text: string): string {
-  return text
-    .normalize('NFD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-|-$/g, '');
-}
-
 // Formatting dates is most of the generator's work; these caches and tables make it several times cheaper than
 // `toISOString`, and stay small (one entry per calendar day used).
 const DAY_STRINGS = new Map<number, string>();
@@ -1050,7 +1063,6 @@ const ENDS_AROUND_TODAY_SHARE = 0.03;
 
 interface Procedure {
   id: number;
-  config: ProcedureConfigRow;
   form: ProcedureForm;
 }
 
@@ -1094,6 +1106,46 @@ interface Message {
   attachment: string | null;
 }
 
+interface Timeline {
+  createdMs: number;
+  initiatedMs: number;
+  receivedMs: number | null;
+  processedMs: number | null;
+  state: string;
+}
+
+interface Exchange {
+  messages: Message[];
+  lastMessageMs: number;
+  archived: boolean;
+}
+
+interface Annotation {
+  present: boolean;
+  value: string | null;
+}
+
+const EMPTY_ANNOTATION: Annotation = { present: true, value: '' };
+
+interface AptAnnotations {
+  debut: Annotation;
+  fin: Annotation;
+  contractStart: string;
+  contractEnd: string;
+  isIntroduction: boolean;
+}
+
+interface Champ {
+  value: string | null;
+  type_de_champ: TypeDeChamp;
+}
+
+const DECISION_SUBJECTS: Record<string, string> = {
+  closed: 'a été accepté',
+  refused: 'a été refusé',
+  without_continuation: 'a été classé sans suite',
+};
+
 function groupKey(group: AggregatorGroup): string {
   return `${group.id}/${group.type ?? 'autorisation'}`;
 }
@@ -1130,7 +1182,7 @@ class DossierFactory {
         config,
         new WeightedTable(
           config.procedures.map((id, i): [Procedure, number] => [
-            { id, config, form: procedureForm(id, config.group.type) },
+            { id, form: procedureForm(id, config.group.type) },
             weights[i] ?? 1,
           ]),
         ),
@@ -1153,7 +1205,6 @@ class DossierFactory {
 
   build(index: number, dossierId: number): DossierRecordRow {
     const r = this.random;
-    const now = this.now;
     const createdMs = this.createdAt(index);
     const groups = createdMs < INTRODUCTION_OPENING ? this.autorisationGroups : this.allGroups;
     const config = groups.pick(r);
@@ -1161,166 +1212,51 @@ class DossierFactory {
     const group: AggregatorGroup = { ...config.group };
     const isIntroduction = group.type === 'introduction';
 
-    // --- timeline ---
-    const outcome = OUTCOMES.pick(r);
-    let initiatedMs = createdMs + this.draftDuration();
-    if (initiatedMs > now - MINUTE) initiatedMs = r.int(createdMs, now - MINUTE);
-    let receivedMs: number | null = initiatedMs + this.waitBeforeInstruction();
-    let processedMs: number | null = receivedMs + this.instructionDuration();
-    let state: string = outcome;
-    if (outcome === 'stuckInitiated' || receivedMs > now - MINUTE) {
-      state = 'initiated';
-      receivedMs = null;
-      processedMs = null;
-    } else if (outcome === 'stuckReceived' || processedMs > now - MINUTE) {
-      state = 'received';
-      processedMs = null;
-    }
-    const processed = processedMs !== null;
-
-    // --- people ---
+    const t = this.timeline(createdMs);
     const applicant = this.applicant(createdMs, isIntroduction);
     const employer = this.employer(config, createdMs);
     const instructorPool = this.instructors.get(config)!;
-    const followers: Person[] = [];
-    if (receivedMs !== null || r.chance(0.1)) {
-      followers.push(r.pick(instructorPool));
-      if (processed && r.chance(0.3)) {
-        const second = r.pick(instructorPool);
-        if (second !== followers[0]) followers.push(second);
-      }
-    }
+    const followers = this.followers(t, instructorPool);
+    const exchange = this.messages(dossierId, t, employer.accountEmail, followers);
+    const apt = this.aptAnnotations(t, isIntroduction);
+    const defect = this.defect(isIntroduction, apt);
 
-    // --- messages, chronological ---
-    const messages: Message[] = [];
-    let lastMessageMs = 0;
-    const say = (email: string, body: string, at: number, attachment: string | null = null) => {
-      messages.push({ email, body, created_at: iso(at), attachment });
-      lastMessageMs = at;
-    };
-    const system = (at: number, subject: string) =>
-      say(DS_CONTACT, `[Votre dossier WorkInFrance nº ${dossierId} ${subject}]<br><br><div>Bonjour,</div>`, at);
-    const instructorEmail = (p: Person, at: number) => this.instructorEmail(p, at);
-
-    system(initiatedMs + r.int(1, 4) * SECOND, 'a bien été reçu');
-    const waitingEnd = receivedMs ?? now;
-    if (r.chance(0.08) && waitingEnd - initiatedMs > 2 * HOUR) {
-      say(employer.accountEmail, r.pick(APPLICANT_FOLLOW_UPS), r.int(initiatedMs + HOUR, waitingEnd - MINUTE));
-    }
-    if (receivedMs !== null) {
-      system(receivedMs + r.int(1, 4) * SECOND, 'va être instruit');
-      const end = processedMs ?? now;
-      if (r.chance(0.3) && end - receivedMs > 10 * MINUTE) {
-        const asked = r.int(receivedMs + MINUTE, receivedMs + Math.floor((end - receivedMs) / 2));
-        say(instructorEmail(followers[0], asked), r.pick(INSTRUCTOR_QUESTIONS), asked);
-        if (r.chance(0.8)) {
-          const answered = r.int(asked + MINUTE, end - MINUTE);
-          say(employer.accountEmail, r.pick(APPLICANT_ANSWERS), answered, r.chance(0.5) ? this.attachmentUrl() : null);
-        }
-      }
-    }
-    let archived = false;
-    if (processedMs !== null) {
-      const decision =
-        state === 'closed' ? 'a été accepté' : state === 'refused' ? 'a été refusé' : 'a été classé sans suite';
-      system(processedMs + r.int(1, 4) * SECOND, decision);
-      archived = r.chance(now - processedMs < 7 * DAY ? 0.3 : 0.85);
-      const room = now - processedMs;
-      const afterDecision = room > 5 * MINUTE ? AFTER_DECISION.pick(r) : 'none';
-      if (afterDecision !== 'none') {
-        const written = processedMs + r.int(MINUTE, Math.min(room - 2 * MINUTE, 60 * DAY));
-        say(employer.accountEmail, r.pick(APPLICANT_AFTER_DECISION), written);
-        if (afterDecision === 'instructorAnswered') {
-          const answered = r.int(written + 30 * SECOND, Math.min(now - 10 * SECOND, written + 10 * DAY));
-          say(instructorEmail(followers[0], answered), r.pick(INSTRUCTOR_AFTER_DECISION), answered);
-        }
-        archived = afterDecision !== 'applicantNotArchived';
-      }
-    }
-
-    // --- private annotations (APT dates) ---
-    const aptDebut: { present: boolean; value: string | null } = { present: !isIntroduction, value: '' };
-    const aptFin: { present: boolean; value: string | null } = { present: !isIntroduction, value: '' };
-    let contractStart = addDays(dayOf(initiatedMs), r.int(5, 30));
-    let contractEnd = addDays(addMonths(contractStart, r.pick([3, 6, 9, 12])), -1);
-    if (!isIntroduction && state === 'closed' && processedMs !== null) {
-      const [debut, fin] = this.aptDates(processedMs);
-      aptDebut.value = debut;
-      aptFin.value = fin;
-      contractStart = debut;
-      if (r.chance(0.7)) contractEnd = fin;
-      const recent = now - processedMs < 3 * DAY;
-      const anomaly = (recent ? RECENT_APT_ANOMALIES : APT_ANOMALIES).pick(r);
-      this.applyAptAnomaly(anomaly, aptDebut, aptFin);
-    }
-
-    // --- data defects ---
-    let defect: Defect | null = null;
-    if (r.chance(DEFECT_SHARE)) {
-      defect = r.pick(DEFECTS);
-      if (defect === 'garbageAptDate' && isIntroduction) defect = r.pick(DEFECTS.slice(0, -1));
-    }
-    if (defect === 'garbageAptDate') {
-      if (aptFin.value && r.chance(0.5)) aptFin.value = r.pick(GARBAGE_APT_DATES);
-      else {
-        aptDebut.present = true;
-        aptDebut.value = r.pick(GARBAGE_APT_DATES);
-      }
-    }
-
-    // --- last change and aggregator save ---
-    let lastEvent = Math.max(processedMs ?? receivedMs ?? initiatedMs, lastMessageMs);
+    let lastEvent = Math.max(t.processedMs ?? t.receivedMs ?? t.initiatedMs, exchange.lastMessageMs);
     // Instructors often type the APT dates in after the decision.
-    if (processed && aptDebut.present && r.chance(0.3)) lastEvent = Math.min(now, lastEvent + r.int(1, 600) * MINUTE);
-    const updatedMs = Math.min(now, lastEvent + r.int(50, 5000));
-    const lastModifiedMs = Math.min(now, updatedMs + r.int(20, 4200) * SECOND);
+    if (t.processedMs !== null && apt.debut.present && r.chance(0.3)) {
+      lastEvent = Math.min(this.now, lastEvent + r.int(1, 600) * MINUTE);
+    }
+    const updatedMs = Math.min(this.now, lastEvent + r.int(50, 5000));
+    // AGG saves a change within the hour (hourly list sync, then the 10-minute task job).
+    const lastModifiedMs = Math.min(this.now, updatedMs + r.int(20, 4200) * SECOND);
+    const instructeurs = followers.map((p) => this.instructorEmail(p, updatedMs));
+    const firstFollowed = t.receivedMs ?? t.initiatedMs;
+    const history = this.instructorsHistory(followers, instructeurs, firstFollowed, updatedMs, instructorPool);
 
-    const instructeurs = followers.map((p) => instructorEmail(p, updatedMs));
-    const history = this.instructorsHistory(
-      followers,
-      instructeurs,
-      receivedMs ?? initiatedMs,
-      updatedMs,
-      instructorPool,
-    );
-
-    // --- ds_data ---
-    const values = this.publicValues(
-      applicant,
-      employer,
-      group,
-      isIntroduction,
-      contractStart,
-      contractEnd,
-      aptFin.value,
-    );
+    const values = this.publicValues(applicant, employer, group, apt);
     if (defect === 'missingNom') values.delete('Nom');
     if (defect === 'missingBirthDate') values.delete('Date de naissance');
     if (defect === 'missingNationalite') values.delete('Nationalité');
     if (defect === 'malformedBirthDate') values.set('Date de naissance', this.malformedBirthDate(applicant.birthDate));
-    const champs: { value: string | null; type_de_champ: TypeDeChamp }[] = [];
+    const champs: Champ[] = [];
     for (const typeDeChamp of procedure.form.champs) {
-      if (!values.has(typeDeChamp.libelle)) continue;
-      champs.push({ value: values.get(typeDeChamp.libelle) ?? null, type_de_champ: { ...typeDeChamp } });
-    }
-    const champsPrivate: { value: string | null; type_de_champ: TypeDeChamp }[] = [];
-    for (const typeDeChamp of procedure.form.champsPrivate) {
-      let value: string | null = '';
-      if (typeDeChamp.libelle === DEBUT_APT) {
-        if (!aptDebut.present) continue;
-        value = aptDebut.value;
-      } else if (typeDeChamp.libelle === FIN_APT) {
-        if (!aptFin.present) continue;
-        value = aptFin.value;
+      if (values.has(typeDeChamp.libelle)) {
+        champs.push({ value: values.get(typeDeChamp.libelle) ?? null, type_de_champ: { ...typeDeChamp } });
       }
-      champsPrivate.push({ value, type_de_champ: { ...typeDeChamp } });
+    }
+    const champsPrivate: Champ[] = [];
+    for (const typeDeChamp of procedure.form.champsPrivate) {
+      const annotation =
+        typeDeChamp.libelle === DEBUT_APT ? apt.debut : typeDeChamp.libelle === FIN_APT ? apt.fin : EMPTY_ANNOTATION;
+      if (annotation.present) champsPrivate.push({ value: annotation.value, type_de_champ: { ...typeDeChamp } });
     }
 
+    const { state, initiatedMs, receivedMs, processedMs } = t;
     const dsData: Record<string, unknown> = {
       id: dossierId,
       created_at: iso(createdMs),
       updated_at: iso(updatedMs),
-      archived,
+      archived: exchange.archived,
       email: employer.accountEmail,
       state,
       simplified_state: SIMPLIFIED_STATES[state],
@@ -1333,13 +1269,12 @@ class DossierFactory {
       entreprise: this.entreprise(employer),
       etablissement: defect === 'nullEtablissement' ? null : this.etablissement(employer),
       cerfa: [],
-      commentaires: messages,
+      commentaires: exchange.messages,
       champs_private: champsPrivate,
       pieces_justificatives: [],
       types_de_piece_justificative: [],
       champs,
     };
-
     const metadata: DossierMetadata = {
       state,
       procedure_id: procedure.id,
@@ -1351,7 +1286,6 @@ class DossierFactory {
       processed_at: processedMs,
       instructors_history: history,
     };
-
     return {
       ds_key: `${procedure.id}-${dossierId}`,
       ds_data: dsData,
@@ -1363,6 +1297,118 @@ class DossierFactory {
       last_modified: new Date(lastModifiedMs),
       state,
     };
+  }
+
+  /** Submission, instruction and decision, cut short by `now` (or on purpose) for the pending dossiers. */
+  private timeline(createdMs: number): Timeline {
+    const r = this.random;
+    const latest = this.now - MINUTE;
+    const outcome = OUTCOMES.pick(r);
+    let initiatedMs = createdMs + this.draftDuration();
+    // DS never lists drafts, so every dossier has been submitted by now.
+    if (initiatedMs > latest) initiatedMs = r.int(createdMs, latest);
+    const receivedMs = initiatedMs + this.waitBeforeInstruction();
+    const processedMs = receivedMs + this.instructionDuration();
+    if (outcome === 'stuckInitiated' || receivedMs > latest) {
+      return { createdMs, initiatedMs, receivedMs: null, processedMs: null, state: 'initiated' };
+    }
+    if (outcome === 'stuckReceived' || processedMs > latest) {
+      return { createdMs, initiatedMs, receivedMs, processedMs: null, state: 'received' };
+    }
+    return { createdMs, initiatedMs, receivedMs, processedMs, state: outcome };
+  }
+
+  private followers(t: Timeline, pool: Person[]): Person[] {
+    const r = this.random;
+    if (t.receivedMs === null && !r.chance(0.1)) return [];
+    const followers = [r.pick(pool)];
+    if (t.processedMs !== null && r.chance(0.3)) {
+      const second = r.pick(pool);
+      if (second !== followers[0]) followers.push(second);
+    }
+    return followers;
+  }
+
+  /** DS notifications, questions and answers during instruction, and sometimes a message after the decision. */
+  private messages(dossierId: number, t: Timeline, applicantEmail: string, followers: Person[]): Exchange {
+    const r = this.random;
+    const now = this.now;
+    const messages: Message[] = [];
+    let lastMessageMs = 0;
+    const say = (email: string, body: string, at: number, attachment: string | null = null) => {
+      messages.push({ email, body, created_at: iso(at), attachment });
+      lastMessageMs = at;
+    };
+    const notify = (at: number, subject: string) =>
+      say(DS_CONTACT, `[Votre dossier WorkInFrance nº ${dossierId} ${subject}]<br><br><div>Bonjour,</div>`, at);
+    const { initiatedMs, receivedMs, processedMs } = t;
+
+    notify(initiatedMs + r.int(1, 4) * SECOND, 'a bien été reçu');
+    const waitingEnd = receivedMs ?? now;
+    if (r.chance(0.08) && waitingEnd - initiatedMs > 2 * HOUR) {
+      say(applicantEmail, r.pick(APPLICANT_FOLLOW_UPS), r.int(initiatedMs + HOUR, waitingEnd - MINUTE));
+    }
+    if (receivedMs !== null) {
+      notify(receivedMs + r.int(1, 4) * SECOND, 'va être instruit');
+      const end = processedMs ?? now;
+      if (r.chance(0.3) && end - receivedMs > 10 * MINUTE) {
+        const asked = r.int(receivedMs + MINUTE, receivedMs + Math.floor((end - receivedMs) / 2));
+        say(this.instructorEmail(followers[0], asked), r.pick(INSTRUCTOR_QUESTIONS), asked);
+        if (r.chance(0.8)) {
+          const answered = r.int(asked + MINUTE, end - MINUTE);
+          say(applicantEmail, r.pick(APPLICANT_ANSWERS), answered, r.chance(0.5) ? this.attachmentUrl() : null);
+        }
+      }
+    }
+    if (processedMs === null) return { messages, lastMessageMs, archived: false };
+
+    notify(processedMs + r.int(1, 4) * SECOND, DECISION_SUBJECTS[t.state]);
+    let archived = r.chance(now - processedMs < 7 * DAY ? 0.3 : 0.85);
+    const room = now - processedMs;
+    const afterDecision = room > 5 * MINUTE ? AFTER_DECISION.pick(r) : 'none';
+    if (afterDecision !== 'none') {
+      const written = processedMs + r.int(MINUTE, Math.min(room - 2 * MINUTE, 60 * DAY));
+      say(applicantEmail, r.pick(APPLICANT_AFTER_DECISION), written);
+      if (afterDecision === 'instructorAnswered') {
+        const answered = r.int(written + 30 * SECOND, Math.min(now - 10 * SECOND, written + 10 * DAY));
+        say(this.instructorEmail(followers[0], answered), r.pick(INSTRUCTOR_AFTER_DECISION), answered);
+      }
+      archived = afterDecision !== 'applicantNotArchived';
+    }
+    return { messages, lastMessageMs, archived };
+  }
+
+  /** APT dates of accepted autorisations (sometimes wrong on purpose), and the contract dates that go with them. */
+  private aptAnnotations(t: Timeline, isIntroduction: boolean): AptAnnotations {
+    const r = this.random;
+    // Introductions have no APT annotations at all.
+    const debut: Annotation = { present: !isIntroduction, value: '' };
+    const fin: Annotation = { present: !isIntroduction, value: '' };
+    let contractStart = addDays(dayOf(t.initiatedMs), r.int(5, 30));
+    let contractEnd = addDays(addMonths(contractStart, r.pick([3, 6, 9, 12])), -1);
+    if (!isIntroduction && t.state === 'closed' && t.processedMs !== null) {
+      [debut.value, fin.value] = this.aptDates(t.processedMs);
+      contractStart = debut.value;
+      if (r.chance(0.7)) contractEnd = fin.value;
+      const recent = this.now - t.processedMs < 3 * DAY;
+      this.applyAptAnomaly((recent ? RECENT_APT_ANOMALIES : APT_ANOMALIES).pick(r), debut, fin);
+    }
+    return { debut, fin, contractStart, contractEnd, isIntroduction };
+  }
+
+  private defect(isIntroduction: boolean, apt: AptAnnotations): Defect | null {
+    const r = this.random;
+    if (!r.chance(DEFECT_SHARE)) return null;
+    let defect = r.pick(DEFECTS);
+    if (defect === 'garbageAptDate' && isIntroduction) defect = r.pick(DEFECTS.slice(0, -1));
+    if (defect === 'garbageAptDate') {
+      if (apt.fin.value && r.chance(0.5)) apt.fin.value = r.pick(GARBAGE_APT_DATES);
+      else {
+        apt.debut.present = true;
+        apt.debut.value = r.pick(GARBAGE_APT_DATES);
+      }
+    }
+    return defect;
   }
 
   private draftDuration(): number {
@@ -1402,11 +1448,7 @@ class DossierFactory {
     return [start, addDays(addMonths(start, APT_MONTHS.pick(r)), -1)];
   }
 
-  private applyAptAnomaly(
-    anomaly: AptAnomaly,
-    debut: { present: boolean; value: string | null },
-    fin: { present: boolean; value: string | null },
-  ): void {
+  private applyAptAnomaly(anomaly: AptAnomaly, debut: Annotation, fin: Annotation): void {
     const r = this.random;
     const start = debut.value as string;
     switch (anomaly) {
@@ -1479,7 +1521,7 @@ class DossierFactory {
     const person = this.person(country.names, woman);
     // Students are mostly in their early twenties; introductions bring in older, qualified workers.
     const age = isIntroduction ? r.int(23, 40) : 17 + Math.floor(24 * r.next() ** 2);
-    const birthDate = addDays(dayOf(createdMs - age * 365.25 * DAY), -r.int(0, 360));
+    const birthDate = addDays(addMonths(dayOf(createdMs), -12 * age), -r.int(0, 360));
     const emailName = `${slug(person.first).replace(/-/g, '')}.${slug(person.last).replace(/-/g, '')}`;
     return {
       civilite: woman ? 'Mme' : 'M.',
@@ -1545,12 +1587,11 @@ class DossierFactory {
     a: Applicant,
     e: Employer,
     group: AggregatorGroup,
-    isIntroduction: boolean,
-    contractStart: string,
-    contractEnd: string,
-    aptFin: string | null,
+    apt: AptAnnotations,
   ): Map<string, string | null> {
     const r = this.random;
+    const { isIntroduction, contractStart, contractEnd } = apt;
+    const aptFin = apt.fin.value;
     const departement = DEPARTEMENTS[group.id] ?? DEPARTEMENTS['75'];
     const job = this.job(e.sector, isIntroduction);
     const jobLabel = job.labels[a.civilite === 'Mme' ? 1 : 0];

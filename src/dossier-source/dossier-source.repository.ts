@@ -9,6 +9,21 @@ export interface DossierFilter {
   states?: string[];
 }
 
+/** The costly parts of a dossier, read only when a job needs them (APT annotations are always read). */
+export interface DossierFields {
+  /** Public champs (names, birth date, nationality, contract): all, none, or only those with these labels. */
+  champs: 'all' | 'none' | readonly string[];
+  /**
+   * Read the public champs only for dossiers that may hold an APT valid on this Paris day: accepted, and an
+   * introduction or an autorisation whose "Date de fin APT" is not a day before it. A cheap superset: the rules still
+   * decide, and they decide the others ("not accepted", "expired") before looking at any public champ.
+   */
+  champsOnlyIfAptValidOn?: string;
+  messages: boolean;
+}
+
+export const ALL_FIELDS: DossierFields = { champs: 'all', messages: true };
+
 export interface BrokenRecord {
   dsKey: string;
   reason: string;
@@ -26,7 +41,7 @@ export interface DossierBatch {
  */
 export abstract class DossierSourceRepository {
   abstract count(filter: DossierFilter): Promise<number>;
-  abstract stream(filter: DossierFilter, batchSize?: number): AsyncGenerator<DossierBatch>;
+  abstract stream(filter: DossierFilter, batchSize?: number, fields?: DossierFields): AsyncGenerator<DossierBatch>;
   /** The configured groups, once per (id, type). */
   abstract listGroups(): Promise<DossierGroup[]>;
 }

@@ -20,9 +20,11 @@ export interface DossierProjection {
   initiated_at: string | null;
   received_at: string | null;
   processed_at: string | null;
-  champs: unknown;
-  champs_private: unknown;
-  messages: unknown;
+  /** `libelle␟value` pairs separated by ␞ (see the source query). */
+  champs: string | null;
+  champs_private: string | null;
+  /** `email␟created_at` pairs separated by ␞. */
+  messages: string | null;
 }
 
 export type MappedDossier = { dossier: Dossier } | { error: string };
@@ -37,18 +39,25 @@ function toStrings(value: unknown): string[] {
   return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
 }
 
-function toChamps(value: unknown): Champ[] {
-  if (!Array.isArray(value)) return [];
-  return value
-    .filter((pair): pair is [unknown, unknown] => Array.isArray(pair) && typeof pair[0] === 'string')
-    .map(([libelle, v]) => ({ libelle: libelle as string, value: typeof v === 'string' ? v : null }));
+const UNIT = '\u001f';
+const RECORD = '\u001e';
+
+/** Splits the `first␟second␞first␟second…` pairs the source query builds. */
+function splitPairs(value: string | null): Array<[string, string]> {
+  if (!value) return [];
+  return value.split(RECORD).map((pair) => {
+    const cut = pair.indexOf(UNIT);
+    return cut < 0 ? [pair, ''] : [pair.slice(0, cut), pair.slice(cut + 1)];
+  });
 }
 
-function toMessages(value: unknown): DossierMessage[] {
-  if (!Array.isArray(value)) return [];
-  return value
-    .filter((pair): pair is [unknown, unknown] => Array.isArray(pair) && typeof pair[0] === 'string')
-    .map(([email, createdAt]) => ({ email: email as string, createdAt: toDate(createdAt) }));
+function toChamps(value: string | null): Champ[] {
+  // An empty value and a JSON null are the same thing to every rule: "not filled in".
+  return splitPairs(value).map(([libelle, v]) => ({ libelle, value: v === '' ? null : v }));
+}
+
+function toMessages(value: string | null): DossierMessage[] {
+  return splitPairs(value).map(([email, createdAt]) => ({ email, createdAt: toDate(createdAt) }));
 }
 
 function toGroup(value: unknown): DossierGroup | null {

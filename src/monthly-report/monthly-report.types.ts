@@ -33,3 +33,10 @@ export interface MonthlyReport {
   /** Counts of the previous month for the same group, null when none was built. */
   previousCounts: Record<CategoryKey, number> | null;
 }
+
+/** One month's counts, e.g. summed over every group for the national workbook. */
+export interface MonthCounts {
+  /** 1 to 12. */
+  month: number;
+  counts: Record<CategoryKey, number>;
+}

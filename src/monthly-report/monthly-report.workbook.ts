@@ -164,6 +164,8 @@ const DETAILS_ROW = 28;
 
 type ReportFileInfo = Pick<MonthlyReport, 'year' | 'month' | 'group'>;
 
+export const XLSX_CONTENT_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+
 /** `WIF_2020-09_ud75.xlsx`, and `WIF_2020-09_ud75-introduction.xlsx` so that Paris' two groups never collide (B6). */
 export function monthlyReportFileName(report: ReportFileInfo): string {
   // The id ends up in a Content-Disposition header and a mail attachment name: keep it to harmless characters.

@@ -1,7 +1,7 @@
 import ExcelJS from 'exceljs';
 import { formatYearMonth } from '../common/paris-time';
 import { frenchMonthName, frenchMonthYear } from './french-months';
-import { CategoryKey, MonthlyReport } from './monthly-report.types';
+import { CategoryKey, MonthCounts, MonthlyReport } from './monthly-report.types';
 import {
   addSheetTitle,
   CATEGORY_KEYS,
@@ -14,12 +14,6 @@ import {
   styleHeader,
   sumCounts,
 } from './monthly-report.workbook';
-
-export interface MonthCounts {
-  /** 1 to 12. */
-  month: number;
-  counts: Record<CategoryKey, number>;
-}
 
 export interface NationalWorkbookInput {
   year: number;

@@ -25,6 +25,9 @@ export function obfuscate(value: string): string {
   return out;
 }
 
+/** Every public champ the decision reads, so the source can leave the others in the database. */
+export const CHAMPS_READ: readonly string[] = [LABELS.nom, LABELS.prenom, LABELS.dateDeNaissance, ...KEPT_CHAMPS];
+
 export type CheckDecision =
   | { kind: 'valid'; check: ValidityCheck }
   /** The dossier gives no valid APT (not accepted, expired, or dates that make it invalid): no check for it. */

@@ -4,9 +4,10 @@ import { parisDay } from '../common/paris-time';
 import { DossierSourceRepository } from '../dossier-source/dossier-source.repository';
 import { JobContext } from '../jobs/job-handler';
 import { ValidityCheckResponseDto, toValidityCheckResponse } from './validity-check.dto';
-import { decideValidityCheck, isExpired } from './validity-check.rules';
+import { CHAMPS_READ, decideValidityCheck, isExpired } from './validity-check.rules';
 import { ValidityCheck } from './validity-check';
 import { ValidityCheckRepository } from './validity-check.repository';
+import { PublicCheckCache } from './public-check.cache';
 
 const BATCH_SIZE = 1000;
 
@@ -16,11 +17,14 @@ export class ValidityCheckService {
     private readonly source: DossierSourceRepository,
     private readonly checks: ValidityCheckRepository,
     private readonly clock: Clock,
+    private readonly cache: PublicCheckCache,
   ) {}
 
   /** The public answer: valid only while the APT's last day in Paris has not passed, even before the cleaner runs. */
   async check(dossierId: number, dateDeNaissance: string): Promise<ValidityCheckResponseDto> {
-    const check = await this.checks.findByDossierAndBirthDate(dossierId, dateDeNaissance);
+    const check = await this.cache.getOrLoad(`${dossierId}/${dateDeNaissance}`, () =>
+      this.checks.findByDossierAndBirthDate(dossierId, dateDeNaissance),
+    );
     if (!check || isExpired(check.finApt, parisDay(this.clock.now()))) return { data: [], status: 'invalid' };
     return { data: [toValidityCheckResponse(check)], status: 'valid' };
   }
@@ -33,7 +37,12 @@ export class ValidityCheckService {
     const filter = { changedSince: ctx.since };
     ctx.setTotal(await this.source.count(filter));
     const today = parisDay(ctx.now);
-    for await (const batch of this.source.stream(filter, BATCH_SIZE)) {
+    const full = ctx.since === null;
+    for await (const batch of this.source.stream(filter, BATCH_SIZE, {
+      champs: CHAMPS_READ,
+      champsOnlyIfAptValidOn: today,
+      messages: false,
+    })) {
       const valid: ValidityCheck[] = [];
       const withdrawn: string[] = [];
       for (const { dsKey, reason } of batch.broken) {
@@ -52,19 +61,22 @@ export class ValidityCheckService {
         if (decision.kind === 'broken') ctx.skip(dossier.dsKey, decision.reason);
       }
       await this.checks.upsertMany(valid, ctx.now);
-      const removed = await this.checks.deleteByDsKeys(withdrawn);
+      // A full run removes every check it did not refresh at the end, these included.
+      const removed = full ? 0 : await this.checks.deleteByDsKeys(withdrawn);
       ctx.written(valid.length + removed);
       ctx.advance(batch.dossiers.length + batch.broken.length);
     }
-    if (ctx.since === null) {
+    this.cache.clear();
+    if (full) {
       const gone = await this.checks.deleteNotSyncedSince(ctx.now);
-      if (gone) ctx.logger.log(`removed ${gone} check(s) whose dossier left the aggregator`);
+      if (gone) ctx.logger.log(`removed ${gone} check(s) this full run did not refresh`);
       ctx.written(gone);
     }
   }
 
   async clean(ctx: JobContext): Promise<void> {
     const removed = await this.checks.deleteExpired(parisDay(ctx.now));
+    this.cache.clear();
     ctx.written(removed);
     ctx.setTotal(removed);
     ctx.advance(removed);

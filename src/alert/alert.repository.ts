@@ -1,0 +1,17 @@
+import { AlertCursor, AlertFilter, DossierAlerts, SaveOutcome, StoredAlert } from './alert';
+
+/** One alert per (ds_key, alert_type), whatever the number of runs (B23). */
+export abstract class AlertRepository {
+  /**
+   * For each dossier of the batch, stores its current alerts (inserted, refreshed, or reopened if they were
+   * resolved) and marks resolved at `at` its open alerts that are no longer in the list.
+   */
+  abstract saveEvaluations(evaluations: DossierAlerts[], at: Date): Promise<SaveOutcome>;
+  /** Removes every alert; returns how many. */
+  abstract deleteAll(): Promise<number>;
+  abstract count(filter: AlertFilter): Promise<number>;
+  /** In (ds_key, alert_type) order. */
+  abstract findPage(filter: AlertFilter, offset: number, limit: number): Promise<StoredAlert[]>;
+  /** The next `limit` alerts after `after`, in (ds_key, alert_type) order: reads any number in bounded memory. */
+  abstract findAfter(filter: AlertFilter, after: AlertCursor | null, limit: number): Promise<StoredAlert[]>;
+}

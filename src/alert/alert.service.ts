@@ -1,0 +1,140 @@
+import { PassThrough, Readable } from 'node:stream';
+import { Injectable, Logger } from '@nestjs/common';
+import { Clock } from '../common/clock';
+import { AppConfig } from '../config/app-config';
+import { DossierSourceRepository } from '../dossier-source/dossier-source.repository';
+import { JobContext } from '../jobs/job-handler';
+import { OutboxEntry } from '../mail/outbox.repository';
+import { EnqueueEntry, OutboxService } from '../mail/outbox.service';
+import { AlertCursor, AlertFilter, DossierAlerts, StoredAlert } from './alert';
+import { isMailedAlertType } from './alert-type';
+import { ALERT_MAIL_KIND, alertDedupeKey, buildAlert, buildAlertMailEntry } from './alert.builder';
+import { AlertRepository } from './alert.repository';
+import { evaluateAlerts } from './alert.rules';
+import { writeAlertWorkbook } from './alert.workbook';
+
+/** An alert with the mail it caused, if any. */
+export interface AlertWithMail {
+  alert: StoredAlert;
+  mail: OutboxEntry | null;
+}
+
+export interface AlertPage {
+  items: AlertWithMail[];
+  total: number;
+}
+
+const SOURCE_BATCH = 1000;
+const READ_BATCH = 1000;
+/** The states whose alerts depend on time alone: their dossiers are re-evaluated every run, changed or not. */
+const TIME_BASED_STATES = ['initiated', 'received'];
+
+@Injectable()
+export class AlertService {
+  private readonly logger = new Logger('Alerts');
+
+  constructor(
+    private readonly source: DossierSourceRepository,
+    private readonly alerts: AlertRepository,
+    private readonly outbox: OutboxService,
+    private readonly config: AppConfig,
+    private readonly clock: Clock,
+  ) {}
+
+  /**
+   * Re-evaluates the dossiers changed in the window (all of them when `since` is null) and every open dossier, so
+   * that a delay alert fires at the first run after the threshold even if the dossier never changed (B2). Each
+   * dossier's alerts are replaced by what it raises now: new ones are stored, the others resolved. Mails are queued
+   * in the same run, deduplicated for ever by alert type and dossier.
+   */
+  async sync(ctx: JobContext): Promise<void> {
+    const filter = { changedSince: ctx.since, alsoInStates: TIME_BASED_STATES };
+    ctx.setTotal(await this.source.count(filter));
+    let queued = 0;
+    for await (const batch of this.source.stream(filter, SOURCE_BATCH)) {
+      for (const { dsKey, reason } of batch.broken) {
+        ctx.read();
+        ctx.skip(dsKey, reason);
+      }
+      const evaluations: DossierAlerts[] = [];
+      const mails: EnqueueEntry[] = [];
+      for (const dossier of batch.dossiers) {
+        ctx.read();
+        const alerts = evaluateAlerts(dossier, ctx.now, this.config.alerts).map((type) =>
+          buildAlert(dossier, type, this.config.dsBaseUrl),
+        );
+        evaluations.push({ dsKey: dossier.dsKey, alerts });
+        for (const alert of alerts) {
+          const mail = buildAlertMailEntry(alert, dossier.dossierId, ctx.now, this.config.contactEmail);
+          if (mail) mails.push(mail);
+        }
+      }
+      const { changed, resolved } = await this.alerts.saveEvaluations(evaluations, ctx.now);
+      // After the alerts: a run that dies in between is redone from the same watermark, and queuing is idempotent.
+      queued += (await this.outbox.enqueueMany(mails)).created;
+      ctx.written(changed + resolved);
+      ctx.advance(batch.dossiers.length + batch.broken.length);
+    }
+    if (queued) ctx.logger.log(`${queued} alert mail(s) queued`);
+  }
+
+  /** Removes the alerts, not the record of the mails sent: a later sync mails nobody twice (S3). */
+  deleteAll(): Promise<number> {
+    return this.alerts.deleteAll();
+  }
+
+  async list(filter: AlertFilter, page: number, pageSize: number): Promise<AlertPage> {
+    const [total, alerts] = await Promise.all([
+      this.alerts.count(filter),
+      this.alerts.findPage(filter, (page - 1) * pageSize, pageSize),
+    ]);
+    return { total, items: await this.withMails(alerts) };
+  }
+
+  /** Every alert matching the filter, a batch at a time, so that memory does not grow with their number. */
+  async *stream(filter: AlertFilter): AsyncGenerator<AlertWithMail[]> {
+    let after: AlertCursor | null = null;
+    for (;;) {
+      const alerts = await this.alerts.findAfter(filter, after, READ_BATCH);
+      if (alerts.length === 0) return;
+      yield await this.withMails(alerts);
+      if (alerts.length < READ_BATCH) return;
+      const last = alerts[alerts.length - 1];
+      after = { dsKey: last.dsKey, alertType: last.alertType };
+    }
+  }
+
+  /** The alert workbook, written while it is read. */
+  workbook(filter: AlertFilter): Readable {
+    const body = new PassThrough();
+    writeAlertWorkbook(this.stream(filter), body, this.clock.now()).catch((error: unknown) => {
+      // The headers are gone already: all that is left is to cut the download short, so it cannot pass for whole.
+      this.logger.error(`alert workbook: ${error instanceof Error ? error.message : String(error)}`);
+      body.destroy(error instanceof Error ? error : new Error(String(error)));
+    });
+    return body;
+  }
+
+  private async withMails(alerts: StoredAlert[]): Promise<AlertWithMail[]> {
+    const keys = alerts.filter((a) => isMailedAlertType(a.alertType)).map((a) => alertDedupeKey(a.dsKey, a.alertType));
+    const mails = await this.outbox.findByDedupeKeys(keys);
+    return alerts.map((alert) => ({ alert, mail: mails.get(alertDedupeKey(alert.dsKey, alert.alertType)) ?? null }));
+  }
+
+  /**
+   * First attempt of the queued alert mails. A mail whose decision has become too old since it was queued is
+   * blocked instead, at send time (its `notAfter`), and so are retries run by the `mail-outbox` job.
+   */
+  deliverMails(ctx: JobContext): Promise<{ sent: number; blocked: number; retried: number; failed: number }> {
+    let done = 0;
+    return this.outbox.deliverDue({
+      now: ctx.now,
+      kinds: [ALERT_MAIL_KIND],
+      onProgress: ({ sent, blocked, retried, failed }) => {
+        const total = sent + blocked + retried + failed;
+        ctx.advance(total - done);
+        done = total;
+      },
+    });
+  }
+}

@@ -1,0 +1,27 @@
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import { JobContext, JobHandler } from '../jobs/job-handler';
+import { JobRegistry } from '../jobs/job-registry';
+import { OutboxService } from './outbox.service';
+
+/** Retries, for every kind of mail, the mails whose first attempt failed and whose retry time has come. */
+@Injectable()
+export class MailOutboxJob implements JobHandler, OnModuleInit {
+  readonly name = 'mail-outbox';
+  readonly incremental = false;
+
+  constructor(
+    private readonly registry: JobRegistry,
+    private readonly outbox: OutboxService,
+  ) {}
+
+  onModuleInit(): void {
+    this.registry.register(this);
+  }
+
+  async run(ctx: JobContext): Promise<void> {
+    const outcome = await this.outbox.deliverDue({ now: ctx.now, retriesOnly: true });
+    ctx.read(outcome.sent + outcome.blocked + outcome.retried + outcome.failed);
+    ctx.written(outcome.sent + outcome.blocked);
+    ctx.failed(outcome.failed);
+  }
+}

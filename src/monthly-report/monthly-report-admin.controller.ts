@@ -1,0 +1,86 @@
+import { Controller, Get, HttpCode, Param, Post, StreamableFile, UseGuards } from '@nestjs/common';
+import {
+  ApiAcceptedResponse,
+  ApiBadRequestResponse,
+  ApiBearerAuth,
+  ApiConflictResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiParam,
+  ApiProduces,
+  ApiTags,
+} from '@nestjs/swagger';
+import { AdminTokenGuard } from '../auth/admin-token.guard';
+import { JobRunDto, toJobRunDto } from '../jobs/job-run.dto';
+import { JobRunner } from '../jobs/job-runner.service';
+import { MonthlyReportDto } from './monthly-report.dto';
+import { ReportGroupPipe, ReportMonthPipe, ReportYearPipe } from './monthly-report.params';
+import { GroupKey } from './monthly-report.repository';
+import { MonthlyReportService, WorkbookFile } from './monthly-report.service';
+import { XLSX_CONTENT_TYPE } from './monthly-report.workbook';
+
+/** The whole workbook in one buffer, with its length: never a half-written file, never an empty 200 (B17). */
+function download({ filename, content }: WorkbookFile): StreamableFile {
+  return new StreamableFile(content, {
+    type: XLSX_CONTENT_TYPE,
+    disposition: `attachment; filename="${filename}"`,
+    length: content.length,
+  });
+}
+
+@ApiTags('admin: monthly reports')
+@ApiBearerAuth()
+@UseGuards(AdminTokenGuard)
+@ApiParam({ name: 'year', example: 2020, required: false })
+@ApiParam({ name: 'month', example: 9, description: '1 to 12', required: false })
+@ApiBadRequestResponse({ description: 'Year outside 2018-2100, month outside 1-12 or malformed unit' })
+@Controller('monthly-reports')
+export class MonthlyReportAdminController {
+  constructor(
+    private readonly service: MonthlyReportService,
+    private readonly runner: JobRunner,
+  ) {}
+
+  @Post('sync-all')
+  @HttpCode(202)
+  @ApiAcceptedResponse({ type: JobRunDto, description: 'Rebuild of every month started, without mail' })
+  @ApiConflictResponse({ description: 'Already running' })
+  async syncAll(): Promise<JobRunDto> {
+    const { run } = await this.runner.start('monthly-report', { trigger: 'api', full: true });
+    return toJobRunDto(run);
+  }
+
+  @Get(':year/:month')
+  @ApiOkResponse({ type: [MonthlyReportDto] })
+  @ApiNotFoundResponse({ description: 'The month was never built' })
+  listMonth(
+    @Param('year', ReportYearPipe) year: number,
+    @Param('month', ReportMonthPipe) month: number,
+  ): Promise<MonthlyReportDto[]> {
+    return this.service.listMonth({ year, month });
+  }
+
+  @Get(':year/:month/download')
+  @ApiProduces(XLSX_CONTENT_TYPE)
+  @ApiOkResponse({ description: 'WIF_{YYYY}-{MM}_national.xlsx' })
+  @ApiNotFoundResponse({ description: 'The month was never built' })
+  async nationalWorkbook(
+    @Param('year', ReportYearPipe) year: number,
+    @Param('month', ReportMonthPipe) month: number,
+  ): Promise<StreamableFile> {
+    return download(await this.service.nationalWorkbook({ year, month }));
+  }
+
+  @Get(':year/:month/:group/download')
+  @ApiParam({ name: 'group', example: '75-introduction', description: '`75`, or `75-introduction`' })
+  @ApiProduces(XLSX_CONTENT_TYPE)
+  @ApiOkResponse({ description: 'WIF_{YYYY}-{MM}_ud{group}.xlsx' })
+  @ApiNotFoundResponse({ description: 'No report for this unit and month' })
+  async unitWorkbook(
+    @Param('year', ReportYearPipe) year: number,
+    @Param('month', ReportMonthPipe) month: number,
+    @Param('group', ReportGroupPipe) group: GroupKey,
+  ): Promise<StreamableFile> {
+    return download(await this.service.unitWorkbook({ year, month }, group));
+  }
+}

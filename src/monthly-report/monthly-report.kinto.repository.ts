@@ -1,0 +1,114 @@
+import { Injectable } from '@nestjs/common';
+import { YearMonth } from '../common/paris-time';
+import { KintoConnection } from '../kinto/kinto-client.provider';
+import { KintoRecords, Stored, kintoId } from '../kinto/kinto-records';
+import { GroupKey, MonthlyReportRepository } from './monthly-report.repository';
+import { sortCountries } from './monthly-report.rules';
+import { CategoryKey, MonthCounts, MonthlyReport } from './monthly-report.types';
+
+/** A record of `monthly_reports`: the report as built from the dossier source, keyed by its period and group. */
+interface MonthlyReportRecord {
+  year: number;
+  /** 1 to 12. */
+  month: number;
+  group_id: string;
+  group_type: string;
+  group_label: string;
+  report: MonthlyReport;
+  /** Epoch ms. */
+  built_at: number;
+}
+
+// A Record so that the compiler notices a new category.
+const CATEGORIES: Record<CategoryKey, true> = {
+  more3Months: true,
+  less3Months: true,
+  unknownDuration: true,
+  refused: true,
+  withoutContinuation: true,
+};
+const CATEGORY_KEYS = Object.keys(CATEGORIES) as CategoryKey[];
+
+export const monthlyReportId = ({ year, month }: YearMonth, group: GroupKey) =>
+  kintoId('mr', year, String(month).padStart(2, '0'), group.id, group.type);
+
+/** Kinto's PostgreSQL storage keeps JSON objects as jsonb, which reorders keys: restore "most frequent first". */
+function toReport(record: Pick<MonthlyReportRecord, 'report'>): MonthlyReport {
+  const report = record.report;
+  for (const stats of Object.values(report.categories)) stats.countries = sortCountries(stats.countries);
+  return report;
+}
+
+@Injectable()
+export class KintoMonthlyReportRepository extends MonthlyReportRepository {
+  private readonly records: KintoRecords<MonthlyReportRecord>;
+
+  constructor(kinto: KintoConnection) {
+    super();
+    this.records = new KintoRecords(kinto, 'monthly_reports');
+  }
+
+  /**
+   * Kinto has no transaction across requests: the month's reports are written first (PUT by id, so a rebuild
+   * overwrites), and only then the groups that no longer have a report are deleted. A reader meanwhile sees the old
+   * or the new report of each group, never an empty month; a failed run leaves a state the next run repairs.
+   */
+  async replaceMonth(month: YearMonth, reports: MonthlyReport[], builtAt: Date): Promise<void> {
+    const stray = reports.find((r) => r.year !== month.year || r.month !== month.month);
+    if (stray) throw new Error(`Report of ${stray.year}-${stray.month} stored as ${month.year}-${month.month}`);
+    const ids = new Set<string>();
+    await this.records.batch(
+      reports.map((report) => {
+        const id = monthlyReportId(month, report.group);
+        ids.add(id);
+        const data: MonthlyReportRecord = {
+          year: month.year,
+          month: month.month,
+          group_id: report.group.id,
+          group_type: report.group.type,
+          group_label: report.group.label,
+          report,
+          built_at: builtAt.getTime(),
+        };
+        return { method: 'PUT', id, data };
+      }),
+    );
+    const stored = await this.records.all({ filters: { year: month.year, month: month.month }, fields: ['group_id'] });
+    await this.records.batch(
+      stored.filter((r) => !ids.has(r.id)).map((r) => ({ method: 'DELETE', id: r.id, ifMatch: r.last_modified })),
+      [404, 412],
+    );
+  }
+
+  /** One GET by id: the id is the period and the group. */
+  async find(month: YearMonth, group: GroupKey): Promise<MonthlyReport | null> {
+    const record = await this.records.get(monthlyReportId(month, group));
+    return record ? toReport(record) : null;
+  }
+
+  async listMonth({ year, month }: YearMonth): Promise<MonthlyReport[]> {
+    const records = await this.records.all({ filters: { year, month } });
+    return records.map(toReport);
+  }
+
+  /** Only the counts travel (`_fields`), then they are summed here: Kinto does not aggregate. */
+  async yearTotals(year: number): Promise<MonthCounts[]> {
+    const fields = ['month', ...CATEGORY_KEYS.map((key) => `report.categories.${key}.count`)];
+    const records = (await this.records.all({ filters: { year }, fields })) as Array<
+      Stored<
+        Pick<MonthlyReportRecord, 'month'> & {
+          report?: { categories?: Partial<Record<CategoryKey, { count?: number }>> };
+        }
+      >
+    >;
+    const totals = new Map<number, Record<CategoryKey, number>>();
+    for (const record of records) {
+      const counts =
+        totals.get(record.month) ??
+        (Object.fromEntries(CATEGORY_KEYS.map((key) => [key, 0])) as Record<CategoryKey, number>);
+      for (const key of CATEGORY_KEYS) counts[key] += record.report?.categories?.[key]?.count ?? 0;
+      totals.set(record.month, counts);
+    }
+    return [...totals.entries()].sort(([a], [b]) => a - b).map(([month, counts]) => ({ month, counts }));
+  }
+}

@@ -1,0 +1,89 @@
+import { Injectable } from '@nestjs/common';
+import { and, asc, eq, sql } from 'drizzle-orm';
+import { YearMonth } from '../common/paris-time';
+import { Databases } from '../database/database';
+import { monthlyReport } from '../database/schema';
+import { GroupKey, MonthlyReportRepository } from './monthly-report.repository';
+import { sortCountries } from './monthly-report.rules';
+import { CategoryKey, MonthCounts, MonthlyReport } from './monthly-report.types';
+
+// Rows per INSERT: ~40 groups a month, far from the bind-parameter limit, but a month is never split anyway.
+const INSERT_BATCH = 200;
+
+/** jsonb gives object keys back sorted by length, not as written: restore "most frequent first". */
+function toReport(data: unknown): MonthlyReport {
+  const report = data as MonthlyReport;
+  for (const stats of Object.values(report.categories)) stats.countries = sortCountries(stats.countries);
+  return report;
+}
+
+const count = (key: CategoryKey) =>
+  sql<number>`COALESCE(sum((${monthlyReport.data}->'categories'->${key}->>'count')::int), 0)::int`;
+
+@Injectable()
+export class PgMonthlyReportRepository extends MonthlyReportRepository {
+  constructor(private readonly databases: Databases) {
+    super();
+  }
+
+  async replaceMonth({ year, month }: YearMonth, reports: MonthlyReport[], builtAt: Date): Promise<void> {
+    const stray = reports.find((r) => r.year !== year || r.month !== month);
+    if (stray) throw new Error(`Report of ${stray.year}-${stray.month} stored as ${year}-${month}`);
+    await this.databases.main.transaction(async (tx) => {
+      await tx.delete(monthlyReport).where(and(eq(monthlyReport.year, year), eq(monthlyReport.month, month)));
+      for (let i = 0; i < reports.length; i += INSERT_BATCH) {
+        await tx.insert(monthlyReport).values(
+          reports.slice(i, i + INSERT_BATCH).map((report) => ({
+            year,
+            month,
+            groupId: report.group.id,
+            groupType: report.group.type,
+            groupLabel: report.group.label,
+            data: report,
+            builtAt,
+          })),
+        );
+      }
+    });
+  }
+
+  async find({ year, month }: YearMonth, group: GroupKey): Promise<MonthlyReport | null> {
+    const [row] = await this.databases.main
+      .select({ data: monthlyReport.data })
+      .from(monthlyReport)
+      .where(
+        and(
+          eq(monthlyReport.year, year),
+          eq(monthlyReport.month, month),
+          eq(monthlyReport.groupId, group.id),
+          eq(monthlyReport.groupType, group.type),
+        ),
+      );
+    return row ? toReport(row.data) : null;
+  }
+
+  async listMonth({ year, month }: YearMonth): Promise<MonthlyReport[]> {
+    const rows = await this.databases.main
+      .select({ data: monthlyReport.data })
+      .from(monthlyReport)
+      .where(and(eq(monthlyReport.year, year), eq(monthlyReport.month, month)));
+    return rows.map((row) => toReport(row.data));
+  }
+
+  async yearTotals(year: number): Promise<MonthCounts[]> {
+    const rows = await this.databases.main
+      .select({
+        month: monthlyReport.month,
+        more3Months: count('more3Months'),
+        less3Months: count('less3Months'),
+        unknownDuration: count('unknownDuration'),
+        refused: count('refused'),
+        withoutContinuation: count('withoutContinuation'),
+      })
+      .from(monthlyReport)
+      .where(eq(monthlyReport.year, year))
+      .groupBy(monthlyReport.month)
+      .orderBy(asc(monthlyReport.month));
+    return rows.map(({ month, ...counts }) => ({ month, counts }));
+  }
+}

@@ -1,0 +1,20 @@
+import { YearMonth } from '../common/paris-time';
+import { GroupType } from '../dossier-source/dossier';
+import { MonthCounts, MonthlyReport } from './monthly-report.types';
+
+/** A report's group: Paris has two under the same id, so the type is part of the key (B6). */
+export interface GroupKey {
+  id: string;
+  type: GroupType;
+}
+
+/** The built monthly reports, one per (year, month, group id, group type). */
+export abstract class MonthlyReportRepository {
+  /** Stores `reports` as the whole content of the month, replacing what was stored for it, in one transaction. */
+  abstract replaceMonth(month: YearMonth, reports: MonthlyReport[], builtAt: Date): Promise<void>;
+  abstract find(month: YearMonth, group: GroupKey): Promise<MonthlyReport | null>;
+  /** Every group's report of the month, in no particular order; empty when the month was never built. */
+  abstract listMonth(month: YearMonth): Promise<MonthlyReport[]>;
+  /** Counts summed over every group, for each month of `year` that has reports, in month order. */
+  abstract yearTotals(year: number): Promise<MonthCounts[]>;
+}

@@ -1,0 +1,88 @@
+import { Injectable, NotFoundException } from '@nestjs/common';
+import { Clock } from '../common/clock';
+import { formatYearMonth, monthIndex, shiftMonth, YearMonth } from '../common/paris-time';
+import { AppConfig } from '../config/app-config';
+import { DossierSourceRepository } from '../dossier-source/dossier-source.repository';
+import { DossierStatisticsRepository } from '../dossier-source/dossier-statistics.repository';
+import { JobContext } from '../jobs/job-handler';
+import { frenchMonthYear } from './french-months';
+import { GroupKey, MonthlyReportRepository } from './monthly-report.repository';
+import { assembleMonthlyReports, countsByGroup, GroupCounts, groupSlug } from './monthly-report.rules';
+import { MonthlyReport } from './monthly-report.types';
+import {
+  compareGroups,
+  monthlyReportFileName,
+  monthlyReportToBuffer,
+  reportCounts,
+  sumCounts,
+  workbookToBuffer,
+} from './monthly-report.workbook';
+import { buildNationalWorkbook, nationalReportFileName } from './national-report.workbook';
+
+export interface WorkbookFile {
+  filename: string;
+  content: Buffer;
+}
+
+@Injectable()
+export class MonthlyReportService {
+  constructor(
+    private readonly statistics: DossierStatisticsRepository,
+    private readonly source: DossierSourceRepository,
+    private readonly reports: MonthlyReportRepository,
+    private readonly config: AppConfig,
+    private readonly clock: Clock,
+  ) {}
+
+  /**
+   * Rebuilds every group's report for each month from `from` to `to`, one month per transaction, from one pass over
+   * the dossiers. The month before `from` is aggregated too, for the change against last month: so a single month
+   * and a full rebuild give the same reports, whatever was stored before. The first report month has no previous.
+   */
+  async rebuild(from: YearMonth, to: YearMonth, ctx: JobContext): Promise<void> {
+    const configuredGroups = await this.source.listGroups();
+    const lookBehind = monthIndex(from) > monthIndex(this.config.monthlyReport.firstMonth);
+    let previous: GroupCounts | null = null;
+    for await (const decisions of this.statistics.decisionsByMonth(lookBehind ? shiftMonth(from, -1) : from, to)) {
+      const reports = assembleMonthlyReports({ decisions, configuredGroups, previous });
+      previous = countsByGroup(reports);
+      if (monthIndex(decisions.month) < monthIndex(from)) continue;
+      await this.reports.replaceMonth(decisions.month, reports, ctx.now);
+      if (decisions.ungrouped > 0) {
+        ctx.logger.warn(
+          `${formatYearMonth(decisions.month)}: ${decisions.ungrouped} decided dossier(s) without a group`,
+        );
+      }
+      ctx.read(reports.reduce((n, report) => n + sumCounts(reportCounts(report)), decisions.ungrouped));
+      ctx.written(reports.length);
+      ctx.advance(1);
+    }
+  }
+
+  /** Every group's report of the month, in group order. */
+  async listMonth(month: YearMonth): Promise<MonthlyReport[]> {
+    const reports = await this.reports.listMonth(month);
+    if (reports.length === 0) throw new NotFoundException(`Aucun rapport mensuel pour ${this.period(month)}.`);
+    return reports.sort((a, b) => compareGroups(a.group, b.group));
+  }
+
+  async unitWorkbook(month: YearMonth, group: GroupKey): Promise<WorkbookFile> {
+    const report = await this.reports.find(month, group);
+    if (!report) {
+      throw new NotFoundException(`Aucun rapport mensuel pour l'unité ${groupSlug(group)} en ${this.period(month)}.`);
+    }
+    return { filename: monthlyReportFileName(report), content: await monthlyReportToBuffer(report, this.clock.now()) };
+  }
+
+  /** One line per group for the month, and the national month-by-month totals of its year up to that month. */
+  async nationalWorkbook(month: YearMonth): Promise<WorkbookFile> {
+    const reports = await this.listMonth(month);
+    const yearTotals = (await this.reports.yearTotals(month.year)).filter((m) => m.month <= month.month);
+    const workbook = buildNationalWorkbook({ ...month, reports, yearTotals, generatedAt: this.clock.now() });
+    return { filename: nationalReportFileName(month.year, month.month), content: await workbookToBuffer(workbook) };
+  }
+
+  private period({ year, month }: YearMonth): string {
+    return frenchMonthYear(year, month);
+  }
+}

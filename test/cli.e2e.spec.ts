@@ -1,0 +1,84 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createTestDatabase, TestDatabase } from './helpers/postgres';
+
+const WIF = join(__dirname, '..', 'dist', 'cli', 'wif.js');
+
+interface Result {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function wif(args: string[], env: Record<string, string>): Promise<Result> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [WIF, ...args], {
+      env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'warn', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+const lastJson = (out: string) => JSON.parse(out.trim().split('\n').pop() ?? 'null');
+
+describe('wif CLI (built, against PostgreSQL)', () => {
+  let db: TestDatabase;
+  let dataDir: string;
+  let env: Record<string, string>;
+
+  beforeAll(async () => {
+    db = await createTestDatabase('cli');
+    dataDir = mkdtempSync(join(tmpdir(), 'wif-cli-'));
+    env = { DATABASE_URL: db.url, DATA_DIR: dataDir };
+  });
+  afterAll(async () => {
+    await db?.drop();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('migrates, seeds demo dossiers, runs a job and lists it, each ending with JSON', async () => {
+    const migrated = await wif(['migrate'], env);
+    expect(migrated.code).toBe(0);
+    expect(lastJson(migrated.stdout)).toEqual({ migrated: true });
+
+    const seeded = await wif(['seed-demo', '--dossiers', '400'], env);
+    expect(seeded.code).toBe(0);
+    expect(lastJson(seeded.stdout)).toEqual({ seeded: 400 });
+
+    const synced = await wif(['sync', 'validity-check', '--all'], env);
+    expect(synced.code).toBe(0);
+    const summary = lastJson(synced.stdout);
+    expect(summary).toMatchObject({ job: 'validity-check', status: 'succeeded', read: 400, failed: 0 });
+    expect(summary.written).toBeGreaterThan(0);
+    // The demo data holds broken records on purpose: they are skipped, not fatal.
+    expect(summary.skipped).toBeGreaterThanOrEqual(0);
+
+    const jobs = await wif(['jobs', '--job', 'validity-check'], env);
+    expect(jobs.code).toBe(0);
+    expect(lastJson(jobs.stdout)).toMatchObject({ id: summary.id, status: 'succeeded' });
+  });
+
+  it('exits 1 on an unknown job and 1 on a bad option', async () => {
+    const unknown = await wif(['sync', 'no-such-job'], env);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain('Unknown job no-such-job');
+    const badMonth = await wif(['sync', 'monthly-report', '--month', '2020-13'], env);
+    expect(badMonth.code).toBe(1);
+    expect(badMonth.stderr).toContain('expected YYYY-MM');
+  });
+
+  it('refuses to start with a bad configuration, naming each variable (exit 2)', async () => {
+    const bad = await wif(['migrate'], { ...env, API_PORT: 'abc', MAIL_PORT: '0' });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('API_PORT');
+    expect(bad.stderr).toContain('MAIL_PORT');
+  });
+});

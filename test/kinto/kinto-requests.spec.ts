@@ -1,0 +1,269 @@
+import { Logger } from '@nestjs/common';
+import { FixedClock } from '../../src/common/clock';
+import { KintoJobRunRepository } from '../../src/jobs/job-run.kinto.repository';
+import { bootstrapKinto } from '../../src/kinto/kinto-bootstrap.service';
+import { KintoConnection } from '../../src/kinto/kinto-client.provider';
+import { KintoJobLock } from '../../src/kinto/kinto-job-lock';
+import { kintoId } from '../../src/kinto/kinto-records';
+import { KintoValidityCheckRepository } from '../../src/validity-check/validity-check.kinto.repository';
+import { silentLogger } from '../storage/kinto-backend';
+import { check, introduction } from '../storage/validity-check.contract';
+import { KintoDouble } from './kinto-double';
+
+const AUTH = `Basic ${Buffer.from('wif:wif-secret').toString('base64')}`;
+const RECORDS = '/v1/buckets/wif_public/collections/validity_checks/records';
+const SYNCED = new Date('2021-06-01T04:00:00Z');
+
+/** What the Kinto repositories send over HTTP, checked against Kinto's documented API. */
+describe('Kinto repositories on the wire', () => {
+  let double: KintoDouble;
+  let kinto: KintoConnection;
+  let checks: KintoValidityCheckRepository;
+
+  beforeAll(async () => {
+    Logger.overrideLogger(false);
+    double = await KintoDouble.start({ users: { wif: 'wif-secret' } });
+    kinto = new KintoConnection({
+      url: double.url,
+      user: 'wif',
+      password: 'wif-secret',
+      bucket: 'wif_public',
+      timeoutMs: 5000,
+      pageSize: 20,
+    });
+    await bootstrapKinto(kinto, silentLogger);
+    checks = new KintoValidityCheckRepository(kinto);
+  });
+  afterAll(() => double?.close());
+  beforeEach(() => {
+    double.clearRecords();
+    double.onRequest = null;
+    double.clearRequests();
+  });
+
+  const batches = () => double.requests.filter((r) => r.method === 'POST' && r.path === '/v1/batch');
+
+  it('authenticates every request with the service account (HTTP basic)', async () => {
+    await checks.upsertMany([check(1)], SYNCED);
+    await checks.findByDossierAndBirthDate(1, '1998-03-07');
+    await checks.count();
+    expect(double.requests.length).toBeGreaterThan(0);
+    for (const request of double.requests) expect(request.headers.authorization).toBe(AUTH);
+  });
+
+  it('upserts with PUT by a deterministic id, in batches of at most 25, none addressing /batch', async () => {
+    const many = Array.from({ length: 60 }, (_, i) => check(100 + i));
+    await checks.upsertMany(many, SYNCED);
+
+    expect(batches().map((b) => (b.body as { requests: unknown[] }).requests.length)).toEqual([25, 25, 10]);
+    const subs = double.batchSubRequests();
+    expect(subs).toHaveLength(60);
+    expect(new Set(subs.map((s) => s.method))).toEqual(new Set(['PUT']));
+    expect(subs[0].path).toBe('/buckets/wif_public/collections/validity_checks/records/vc-14131-100');
+    for (const sub of subs) {
+      expect(sub.path).not.toMatch(/batch/i);
+      // The credentials travel in the batch defaults, merged into each sub-request by the server.
+      expect(sub.headers.authorization).toBe(AUTH);
+      expect(sub.headers['if-match']).toBeUndefined();
+    }
+    expect(subs[0].body).toEqual({
+      data: {
+        id: 'vc-14131-100',
+        ds_key: '14131-100',
+        dossier_id: 100,
+        type: 'autorisation',
+        siret: '81234567800021',
+        nom: '*g****',
+        prenom: '*h* ***',
+        date_de_naissance: '1998-03-07',
+        date_de_debut_apt: '2020-09-21',
+        date_de_fin_apt: '2021-06-30',
+        fin_apt: '2021-06-30',
+        champs: check(100).champs,
+        synced_at: SYNCED.getTime(),
+      },
+    });
+  });
+
+  it('stores no fin_apt at all for an introduction, so that lt_fin_apt can never select it', async () => {
+    await checks.upsertMany([introduction(7)], SYNCED);
+    const [stored] = double.storedRecords('wif_public', 'validity_checks');
+    expect(stored).not.toHaveProperty('fin_apt');
+  });
+
+  it('answers the public check with one filtered GET of at most one record', async () => {
+    await checks.upsertMany([check(4518237)], SYNCED);
+    double.clearRequests();
+
+    await checks.findByDossierAndBirthDate(4518237, '1998-03-07');
+
+    expect(double.requests).toHaveLength(1);
+    const [get] = double.requests;
+    expect(get.method).toBe('GET');
+    expect(get.path).toBe(RECORDS);
+    expect(get.query.get('dossier_id')).toBe('4518237');
+    // JSON-quoted, so that the server compares strings whatever the value looks like.
+    expect(get.query.get('date_de_naissance')).toBe('"1998-03-07"');
+    expect(get.query.get('_limit')).toBe('1');
+  });
+
+  it('expires with an lt_fin_apt filter, then deletes what it read with If-Match, skipping a record rewritten meanwhile', async () => {
+    await checks.upsertMany([check(1, { finApt: '2021-06-01' }), check(2, { finApt: '2021-06-02' })], SYNCED);
+    double.clearRequests();
+    // Another run rewrites check 2 between the read and the deletes: it must survive.
+    double.onRequest = (request) => {
+      if (request.path === '/v1/batch') {
+        double.touchRecord('wif_public', 'validity_checks', 'vc-14131-2', { fin_apt: '2022-01-01' });
+        double.onRequest = null;
+      }
+    };
+
+    expect(await checks.deleteExpired('2021-06-30')).toBe(1);
+
+    const [list] = double.requests;
+    expect(list.method).toBe('GET');
+    expect(list.query.get('lt_fin_apt')).toBe('"2021-06-30"');
+    expect(list.query.get('_fields')).toBe('ds_key');
+    const subs = double.batchSubRequests();
+    expect(subs.map((s) => [s.method, s.path]).sort()).toEqual([
+      ['DELETE', '/buckets/wif_public/collections/validity_checks/records/vc-14131-1'],
+      ['DELETE', '/buckets/wif_public/collections/validity_checks/records/vc-14131-2'],
+    ]);
+    for (const sub of subs) expect(sub.headers['if-match']).toMatch(/^"\d+"$/);
+    expect(double.storedRecord('wif_public', 'validity_checks', 'vc-14131-2')).toBeDefined();
+  });
+
+  it('follows Next-Page until the filtered set is read', async () => {
+    await checks.upsertMany(
+      Array.from({ length: 45 }, (_, i) => check(200 + i)),
+      SYNCED,
+    );
+    double.clearRequests();
+
+    expect(await checks.deleteNotSyncedSince(new Date(SYNCED.getTime() + 1))).toBe(45);
+
+    const gets = double.requests.filter((r) => r.method === 'GET');
+    expect(gets).toHaveLength(3);
+    expect(gets[0].query.get('lt_synced_at')).toBe(String(SYNCED.getTime() + 1));
+    expect(gets[0].query.get('_limit')).toBe('20');
+    expect(gets[1].query.get('_token')).toBeTruthy();
+    expect(gets[1].query.get('lt_synced_at')).toBe(String(SYNCED.getTime() + 1));
+    expect(batches()).toHaveLength(2);
+  });
+
+  it('counts with a HEAD request and the Total-Records header', async () => {
+    await checks.upsertMany([check(1), check(2)], SYNCED);
+    double.clearRequests();
+    expect(await checks.count()).toBe(2);
+    expect(double.requests.map((r) => [r.method, r.path])).toEqual([['HEAD', RECORDS]]);
+  });
+
+  it('takes a job lock with If-None-Match: *, takes an expired one over with If-Match, releases with If-Match', async () => {
+    const clock = new FixedClock(new Date('2021-06-01T04:00:00Z'));
+    const a = new KintoJobLock(kinto, clock, { ttlMs: 60_000, refreshMs: 30_000 });
+    const b = new KintoJobLock(kinto, clock, { ttlMs: 60_000, refreshMs: 30_000 });
+    const lockPath = `/v1/buckets/wif_public/collections/job_locks/records/${kintoId('lock', 'alert')}`;
+
+    const held = await a.tryAcquire('alert');
+    expect(double.requests.map((r) => [r.method, r.path, r.headers['if-none-match']])).toEqual([
+      ['PUT', lockPath, '*'],
+    ]);
+    expect(double.storedRecord('wif_public', 'job_locks', 'lock-alert')).toMatchObject({
+      job: 'alert',
+      expires_at: clock.now().getTime() + 60_000,
+    });
+
+    double.clearRequests();
+    clock.set(new Date('2021-06-01T04:01:00Z'));
+    const taken = await b.tryAcquire('alert');
+    expect(taken).not.toBeNull();
+    const version = (double.requests[2].headers['if-match'] ?? '').replace(/"/g, '');
+    expect(double.requests.map((r) => [r.method, r.path])).toEqual([
+      ['PUT', lockPath],
+      ['GET', lockPath],
+      ['PUT', lockPath],
+    ]);
+    expect(double.requests[0].headers['if-none-match']).toBe('*');
+    expect(Number(version)).toBeGreaterThan(0);
+
+    double.clearRequests();
+    await held!.release();
+    await taken!.release();
+    expect(double.requests.map((r) => [r.method, r.path, r.headers['if-match']?.startsWith('"')])).toEqual([
+      ['DELETE', lockPath, true],
+      ['DELETE', lockPath, true],
+    ]);
+    expect(double.storedRecord('wif_public', 'job_locks', 'lock-alert')).toBeUndefined();
+  });
+
+  it('marks runs abandoned with If-Match, leaving alone a run its holder finished meanwhile', async () => {
+    const runs = new KintoJobRunRepository(kinto);
+    const stuck = await runs.create({
+      job: 'alert',
+      trigger: 'cron',
+      params: {},
+      instance: 'a:1',
+      startedAt: SYNCED,
+      since: null,
+    });
+    const finishing = await runs.create({
+      job: 'alert',
+      trigger: 'cron',
+      params: {},
+      instance: 'b:1',
+      startedAt: SYNCED,
+      since: null,
+    });
+    double.onRequest = (request) => {
+      if (request.path === '/v1/batch') {
+        double.touchRecord('wif_public', 'job_runs', finishing.id, { status: 'succeeded' });
+        double.onRequest = null;
+      }
+    };
+
+    expect(await runs.abandonRunning('alert', new Date(SYNCED.getTime() + 60_000))).toBe(1);
+    expect(await runs.findById(stuck.id)).toMatchObject({ status: 'abandoned' });
+    expect(await runs.findById(finishing.id)).toMatchObject({ status: 'succeeded' });
+    const subs = double.batchSubRequests();
+    expect(subs.map((s) => s.method)).toEqual(['PATCH', 'PATCH']);
+    for (const sub of subs) expect(sub.headers['if-match']).toMatch(/^"\d+"$/);
+  });
+});
+
+describe('Kinto record ids', () => {
+  it('keeps readable keys readable and hashes the rest, never producing "batch"', () => {
+    expect(kintoId('vc', '14131-4518237')).toBe('vc-14131-4518237');
+    expect(kintoId('al', '14131-1', 'aucun-instructeur')).toBe('al-14131-1-aucun-instructeur');
+    for (const key of ['batch', 'x/batch', 'BATCH-1', 'a b', 'é', '', 'a'.repeat(300), '../records']) {
+      const id = kintoId('vc', key);
+      expect(id).toMatch(/^vc_[0-9a-f]{40}$/);
+      expect(id).not.toMatch(/batch/i);
+    }
+    expect(() => kintoId('batch', 'x')).toThrow();
+  });
+});
+
+describe('Kinto double (the documented batch limits)', () => {
+  let double: KintoDouble;
+  beforeAll(async () => {
+    double = await KintoDouble.start({ users: { wif: 'wif-secret' } });
+  });
+  afterAll(() => double?.close());
+
+  const post = (body: unknown) =>
+    fetch(`${double.url}/batch`, {
+      method: 'POST',
+      headers: { Authorization: AUTH, 'Content-Type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+
+  it('refuses more than 25 sub-requests and any sub-request path containing /batch, with a 400', async () => {
+    const tooMany = await post({ requests: Array.from({ length: 26 }, () => ({ method: 'GET', path: '/' })) });
+    expect(tooMany.status).toBe(400);
+    expect(await tooMany.json()).toMatchObject({ errno: 107, message: expect.stringContaining('limited to 25') });
+
+    const recursive = await post({ requests: [{ method: 'GET', path: '/buckets/x/collections/batch/records' }] });
+    expect(recursive.status).toBe(400);
+    expect(await recursive.json()).toMatchObject({ message: expect.stringContaining('Recursive call on /batch') });
+  });
+});

@@ -1,0 +1,101 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const WIF = join(__dirname, '..', 'dist', 'cli', 'wif.js');
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+interface Served {
+  child: ChildProcess;
+  output: () => string;
+  stop: () => Promise<number | null>;
+}
+
+/** `wif serve` in pure embedded mode, resolved once it listens. */
+function serve(env: Record<string, string>): Promise<Served> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [WIF, 'serve'], {
+      env: { PATH: process.env.PATH ?? '', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    const stop = () =>
+      new Promise<number | null>((done) => {
+        if (child.exitCode !== null) return done(child.exitCode);
+        child.once('close', (code) => done(code));
+        child.kill('SIGTERM');
+      });
+    const onData = (d: Buffer) => {
+      output += d.toString();
+      if (output.includes('Listening on')) resolve({ child, output: () => output, stop });
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.on('close', (code) => reject(new Error(`serve exited with ${code}:\n${output}`)));
+  });
+}
+
+async function waitFor<T>(probe: () => Promise<T | undefined>, attempts = 100): Promise<T> {
+  for (let i = 0; i < attempts; i++) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error('condition not met');
+}
+
+describe('wif serve on the embedded default (PGlite)', () => {
+  let dataDir: string;
+
+  beforeAll(() => {
+    dataDir = mkdtempSync(join(tmpdir(), 'wif-serve-'));
+  });
+  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  it('seeds demo data once on the first start, answers checks, and stops cleanly', async () => {
+    const port = await freePort();
+    const env = { DATA_DIR: dataDir, API_PORT: String(port), DEMO_SEED_DOSSIERS: '300', LOG_LEVEL: 'log' };
+    const first = await serve(env);
+    const base = `http://127.0.0.1:${port}/api`;
+    try {
+      expect(first.output()).toContain('EMBEDDED DEMO MODE');
+      expect(await (await fetch(`${base}/readiness`)).json()).toMatchObject({ status: 'ok' });
+      const token = readFileSync(join(dataDir, 'admin-token'), 'utf8').trim();
+      expect(first.output()).toContain(token);
+      const auth = { authorization: `Bearer ${token}` };
+      const run = await waitFor(async () => {
+        const runs = (await (await fetch(`${base}/admin/jobs?job=validity-check`, { headers: auth })).json()) as Array<{
+          status: string;
+          counts: { read: number; written: number };
+        }>;
+        return runs.find((r) => r.status === 'succeeded');
+      });
+      expect(run.counts.read).toBe(300);
+      const invalid = await fetch(`${base}/v1/apt_validity_check/1/2000-01-01`);
+      expect(invalid.status).toBe(200);
+      expect(await invalid.json()).toEqual({ data: [], status: 'invalid' });
+      expect((await fetch(`${base}/v1/apt_validity_check/x/2000-01-01`)).status).toBe(400);
+    } finally {
+      expect(await first.stop()).toBe(0);
+    }
+
+    const second = await serve(env);
+    try {
+      expect(second.output()).not.toContain('EMBEDDED DEMO MODE');
+    } finally {
+      expect(await second.stop()).toBe(0);
+    }
+  }, 120_000);
+});

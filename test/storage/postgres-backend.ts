@@ -1,0 +1,27 @@
+import { sql } from 'drizzle-orm';
+import { Databases } from '../../src/database/database';
+import { PgJobLock } from '../../src/jobs/job-lock';
+import { PgJobRunRepository } from '../../src/jobs/job-run.pg.repository';
+import { PgSynchroHistoryRepository } from '../../src/synchro-history/synchro-history.pg.repository';
+import { PgValidityCheckRepository } from '../../src/validity-check/validity-check.pg.repository';
+import { StorageBackend } from './storage-backend';
+
+/** The PostgreSQL repositories on an open, migrated database (PGlite or a server). */
+export function postgresBackend(name: string, databases: Databases, separateInstances: boolean): StorageBackend {
+  const lock = new PgJobLock(databases);
+  return {
+    name,
+    validityChecks: new PgValidityCheckRepository(databases),
+    jobRuns: new PgJobRunRepository(databases),
+    synchroHistory: new PgSynchroHistoryRepository(databases),
+    // One process with PGlite: the single lock instance stands for every caller.
+    newLock: () => (separateInstances ? new PgJobLock(databases) : lock),
+    separateInstances,
+    reset: async () => {
+      await databases.main.execute(
+        sql`TRUNCATE validity_check, alert, mail_outbox, monthly_report, synchro_history, job_run`,
+      );
+    },
+    close: () => databases.close(),
+  };
+}
