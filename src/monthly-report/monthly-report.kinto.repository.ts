@@ -15,6 +15,8 @@ interface MonthlyReportRecord {
   group_type: string;
   group_label: string;
   report: MonthlyReport;
+  /** The report's category counts, kept apart so that yearly totals read them alone (`_fields=month,counts`). */
+  counts: Record<CategoryKey, number>;
   /** Epoch ms. */
   built_at: number;
 }
@@ -31,6 +33,9 @@ const CATEGORY_KEYS = Object.keys(CATEGORIES) as CategoryKey[];
 
 export const monthlyReportId = ({ year, month }: YearMonth, group: GroupKey) =>
   kintoId('mr', year, String(month).padStart(2, '0'), group.id, group.type);
+
+const countsOf = (report: MonthlyReport) =>
+  Object.fromEntries(CATEGORY_KEYS.map((key) => [key, report.categories[key].count])) as Record<CategoryKey, number>;
 
 /** Kinto's PostgreSQL storage keeps JSON objects as jsonb, which reorders keys: restore "most frequent first". */
 function toReport(record: Pick<MonthlyReportRecord, 'report'>): MonthlyReport {
@@ -68,6 +73,7 @@ export class KintoMonthlyReportRepository extends MonthlyReportRepository {
           group_type: report.group.type,
           group_label: report.group.label,
           report,
+          counts: countsOf(report),
           built_at: builtAt.getTime(),
         };
         return { method: 'PUT', id, data };
@@ -93,20 +99,13 @@ export class KintoMonthlyReportRepository extends MonthlyReportRepository {
 
   /** Only the counts travel (`_fields`), then they are summed here: Kinto does not aggregate. */
   async yearTotals(year: number): Promise<MonthCounts[]> {
-    const fields = ['month', ...CATEGORY_KEYS.map((key) => `report.categories.${key}.count`)];
-    const records = (await this.records.all({ filters: { year }, fields })) as Array<
-      Stored<
-        Pick<MonthlyReportRecord, 'month'> & {
-          report?: { categories?: Partial<Record<CategoryKey, { count?: number }>> };
-        }
-      >
-    >;
+    const records = await this.records.all({ filters: { year }, fields: ['month', 'counts'] });
     const totals = new Map<number, Record<CategoryKey, number>>();
     for (const record of records) {
       const counts =
         totals.get(record.month) ??
         (Object.fromEntries(CATEGORY_KEYS.map((key) => [key, 0])) as Record<CategoryKey, number>);
-      for (const key of CATEGORY_KEYS) counts[key] += record.report?.categories?.[key]?.count ?? 0;
+      for (const key of CATEGORY_KEYS) counts[key] += record.counts[key] ?? 0;
       totals.set(record.month, counts);
     }
     return [...totals.entries()].sort(([a], [b]) => a - b).map(([month, counts]) => ({ month, counts }));

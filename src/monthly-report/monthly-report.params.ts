@@ -5,8 +5,9 @@ import { parseGroupSlug } from './monthly-report.rules';
 export class ReportYearPipe implements PipeTransform<string, number> {
   transform(value: string): number {
     const year = /^\d{4}$/.test(value) ? Number(value) : NaN;
-    if (!(year >= 2018 && year <= 2100))
+    if (!(year >= 2018 && year <= 2100)) {
       throw new BadRequestException("L'année doit être comprise entre 2018 et 2100.");
+    }
     return year;
   }
 }

@@ -213,6 +213,28 @@ function compareBySort(a: Data, b: Data, sorting: Sort[]): number {
   return 0;
 }
 
+/** Kinto's `dict_subset`: `a.b` keeps `{a: {b}}`, merging the parts of `a` asked for. */
+function project(data: { [key: string]: Json }, fields: string[]): { [key: string]: Json } {
+  const out: { [key: string]: Json } = {};
+  for (const field of fields) {
+    const dot = field.indexOf('.');
+    if (dot < 0) {
+      if (field in data) out[field] = data[field];
+      continue;
+    }
+    const [head, rest] = [field.slice(0, dot), field.slice(dot + 1)];
+    const child = data[head];
+    if (child && typeof child === 'object' && !Array.isArray(child)) {
+      const previous = (out[head] ?? {}) as { [key: string]: Json };
+      const sub = project(child, [rest]);
+      out[head] = { ...previous, ...sub };
+    } else if (head in data) {
+      out[head] = child;
+    }
+  }
+  return out;
+}
+
 function mergeDefaults(target: Record<string, unknown>, defaults: Record<string, unknown>): void {
   for (const [key, value] of Object.entries(defaults)) {
     if (value && typeof value === 'object' && !Array.isArray(value)) {
@@ -872,14 +894,7 @@ export class KintoDouble {
     }
     const fields = ctx.query.get('_fields');
     const projected = fields
-      ? page.map((r) => {
-          const out: Record<string, Json> = { id: r.id, last_modified: r.last_modified };
-          for (const f of fields.split(',')) {
-            const value = lookup(r, f.trim());
-            if (value !== MISSING) out[f.trim()] = value;
-          }
-          return out;
-        })
+      ? page.map((r) => project(r, ['id', 'last_modified', ...fields.split(',').map((f) => f.trim())]))
       : page;
     return { status: 200, headers, body: { data: projected } };
   }
