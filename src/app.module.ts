@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { RouterModule } from '@nestjs/core';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { AdminApiModule } from './admin/admin-api.module';
+import { AlertDigestModule } from './alert-digest/alert-digest.module';
 import { AlertModule } from './alert/alert.module';
 import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
@@ -41,6 +42,7 @@ export class AppModule {
         }),
         ValidityCheckModule,
         MonthlyReportModule,
+        AlertDigestModule,
         AlertModule,
         AdminApiModule,
         RouterModule.register([{ path: config.adminPrefix, module: AdminApiModule }]),

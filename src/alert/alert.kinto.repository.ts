@@ -94,16 +94,6 @@ function filters(filter: AlertFilter): KintoFilters {
 }
 
 const ORDER = ['ds_key', 'alert_type'];
-const byKey = (a: AlertRecord, b: AlertRecord) =>
-  a.ds_key < b.ds_key
-    ? -1
-    : a.ds_key > b.ds_key
-      ? 1
-      : a.alert_type < b.alert_type
-        ? -1
-        : a.alert_type > b.alert_type
-          ? 1
-          : 0;
 // ds_keys per `in_ds_key` read, to keep URLs short.
 const KEYS_PER_READ = 50;
 

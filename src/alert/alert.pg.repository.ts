@@ -84,39 +84,35 @@ export class PgAlertRepository extends AlertRepository {
         processed_at: a.processedAt?.toISOString() ?? null,
       })),
     );
-    const raised = rows.map((r) => `${r.ds_key}:${r.alert_type}`);
-    const dsKeys = evaluations.map((e) => e.dsKey);
+    // Each dossier with the types it raises now: its other open alerts are resolved.
+    const current = evaluations.map((e) => ({ ds_key: e.dsKey, types: e.alerts.map((a) => a.alertType) }));
     const stamp = at.toISOString();
-    return this.databases.main.transaction(async (tx) => {
-      let changed = 0;
-      if (rows.length > 0) {
-        const upserted = await queryRows<{ id: string }>(
-          tx,
-          sql`INSERT INTO alert (ds_key, alert_type, ${sql.raw(list(REFRESHED, ''))}, detected_at, updated_at)
-              SELECT ds_key, alert_type, ${sql.raw(list(REFRESHED, 'x.'))}, ${stamp}::timestamptz, ${stamp}::timestamptz
-                FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS x(
-                  ds_key varchar, alert_type varchar, message varchar, url varchar, group_id varchar,
-                  group_type varchar, group_label varchar, state varchar, instructors_history jsonb,
-                  email_usager varchar, email_instructors jsonb, date_debut_apt varchar, processed_at timestamptz)
-              ON CONFLICT (ds_key, alert_type) DO UPDATE SET
-                ${sql.raw(REFRESHED.map((c) => `${c} = excluded.${c}`).join(', '))},
-                resolved_at = NULL, updated_at = excluded.updated_at
-              WHERE alert.resolved_at IS NOT NULL
-                 OR (${sql.raw(list(REFRESHED, 'alert.'))}) IS DISTINCT FROM (${sql.raw(list(REFRESHED, 'excluded.'))})
-              RETURNING id`,
-        );
-        changed = upserted.length;
-      }
-      const resolved = await queryRows<{ id: string }>(
-        tx,
-        sql`UPDATE alert SET resolved_at = ${stamp}::timestamptz, updated_at = ${stamp}::timestamptz
-             WHERE resolved_at IS NULL
-               AND ds_key IN (SELECT jsonb_array_elements_text(${JSON.stringify(dsKeys)}::jsonb))
-               AND ds_key || ':' || alert_type NOT IN (SELECT jsonb_array_elements_text(${JSON.stringify(raised)}::jsonb))
-             RETURNING id`,
-      );
-      return { changed, resolved: resolved.length };
-    });
+    // One statement, so one round trip and atomic. The two parts touch disjoint rows (types raised now, types not
+    // raised now), so it does not matter that both see the table as it was before the statement.
+    const [outcome] = await queryRows<SaveOutcome>(
+      this.databases.main,
+      sql`WITH upserted AS (
+            INSERT INTO alert (ds_key, alert_type, ${sql.raw(list(REFRESHED, ''))}, detected_at, updated_at)
+            SELECT ds_key, alert_type, ${sql.raw(list(REFRESHED, 'x.'))}, ${stamp}::timestamptz, ${stamp}::timestamptz
+              FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS x(
+                ds_key varchar, alert_type varchar, message varchar, url varchar, group_id varchar,
+                group_type varchar, group_label varchar, state varchar, instructors_history jsonb,
+                email_usager varchar, email_instructors jsonb, date_debut_apt varchar, processed_at timestamptz)
+            ON CONFLICT (ds_key, alert_type) DO UPDATE SET
+              ${sql.raw(REFRESHED.map((c) => `${c} = excluded.${c}`).join(', '))},
+              resolved_at = NULL, updated_at = excluded.updated_at
+            WHERE alert.resolved_at IS NOT NULL
+               OR (${sql.raw(list(REFRESHED, 'alert.'))}) IS DISTINCT FROM (${sql.raw(list(REFRESHED, 'excluded.'))})
+            RETURNING 1
+          ), resolved AS (
+            UPDATE alert SET resolved_at = ${stamp}::timestamptz, updated_at = ${stamp}::timestamptz
+              FROM jsonb_to_recordset(${JSON.stringify(current)}::jsonb) AS e(ds_key varchar, types jsonb)
+             WHERE alert.ds_key = e.ds_key AND alert.resolved_at IS NULL AND NOT (e.types ? alert.alert_type)
+            RETURNING 1
+          )
+          SELECT (SELECT count(*) FROM upserted)::int AS changed, (SELECT count(*) FROM resolved)::int AS resolved`,
+    );
+    return outcome;
   }
 
   async deleteAll(): Promise<number> {

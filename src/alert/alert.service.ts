@@ -2,7 +2,7 @@ import { PassThrough, Readable } from 'node:stream';
 import { Injectable, Logger } from '@nestjs/common';
 import { Clock } from '../common/clock';
 import { AppConfig } from '../config/app-config';
-import { DossierSourceRepository } from '../dossier-source/dossier-source.repository';
+import { DossierFields, DossierSourceRepository } from '../dossier-source/dossier-source.repository';
 import { JobContext } from '../jobs/job-handler';
 import { OutboxEntry } from '../mail/outbox.repository';
 import { EnqueueEntry, OutboxService } from '../mail/outbox.service';
@@ -24,8 +24,13 @@ export interface AlertPage {
   total: number;
 }
 
-const SOURCE_BATCH = 1000;
-const READ_BATCH = 1000;
+// Dossiers are the bulky part: read few at a time. What is written is small: write it in fewer, larger batches, so
+// that 100,000 dossiers cost a few dozen round trips and a bounded memory.
+const SOURCE_BATCH = 500;
+const WRITE_BATCH = 2000;
+/** The rules read the APT annotations, the messages and the dates, never the public champs. */
+const ALERT_FIELDS: DossierFields = { champs: 'none', messages: true };
+const READ_BATCH = 500;
 /** The states whose alerts depend on time alone: their dossiers are re-evaluated every run, changed or not. */
 const TIME_BASED_STATES = ['initiated', 'received'];
 
@@ -50,14 +55,28 @@ export class AlertService {
   async sync(ctx: JobContext): Promise<void> {
     const filter = { changedSince: ctx.since, alsoInStates: TIME_BASED_STATES };
     ctx.setTotal(await this.source.count(filter));
+    let evaluations: DossierAlerts[] = [];
+    let mails: EnqueueEntry[] = [];
+    let handled = 0;
     let queued = 0;
-    for await (const batch of this.source.stream(filter, SOURCE_BATCH)) {
+    const flush = async () => {
+      // Independent writes, both idempotent: a run that fails half-way is redone from the same watermark.
+      const [{ changed, resolved }, { created }] = await Promise.all([
+        this.alerts.saveEvaluations(evaluations, ctx.now),
+        this.outbox.enqueueMany(mails),
+      ]);
+      queued += created;
+      ctx.written(changed + resolved);
+      ctx.advance(handled);
+      evaluations = [];
+      mails = [];
+      handled = 0;
+    };
+    for await (const batch of this.source.stream(filter, SOURCE_BATCH, ALERT_FIELDS)) {
       for (const { dsKey, reason } of batch.broken) {
         ctx.read();
         ctx.skip(dsKey, reason);
       }
-      const evaluations: DossierAlerts[] = [];
-      const mails: EnqueueEntry[] = [];
       for (const dossier of batch.dossiers) {
         ctx.read();
         const alerts = evaluateAlerts(dossier, ctx.now, this.config.alerts).map((type) =>
@@ -69,12 +88,10 @@ export class AlertService {
           if (mail) mails.push(mail);
         }
       }
-      const { changed, resolved } = await this.alerts.saveEvaluations(evaluations, ctx.now);
-      // After the alerts: a run that dies in between is redone from the same watermark, and queuing is idempotent.
-      queued += (await this.outbox.enqueueMany(mails)).created;
-      ctx.written(changed + resolved);
-      ctx.advance(batch.dossiers.length + batch.broken.length);
+      handled += batch.dossiers.length + batch.broken.length;
+      if (evaluations.length >= WRITE_BATCH) await flush();
     }
+    await flush();
     if (queued) ctx.logger.log(`${queued} alert mail(s) queued`);
   }
 
@@ -91,17 +108,31 @@ export class AlertService {
     return { total, items: await this.withMails(alerts) };
   }
 
-  /** Every alert matching the filter, a batch at a time, so that memory does not grow with their number. */
+  /**
+   * Every alert matching the filter, a batch at a time, so that memory does not grow with their number. The next
+   * batch is read while the caller handles the current one.
+   */
   async *stream(filter: AlertFilter): AsyncGenerator<AlertWithMail[]> {
-    let after: AlertCursor | null = null;
-    for (;;) {
-      const alerts = await this.alerts.findAfter(filter, after, READ_BATCH);
-      if (alerts.length === 0) return;
-      yield await this.withMails(alerts);
-      if (alerts.length < READ_BATCH) return;
-      const last = alerts[alerts.length - 1];
-      after = { dsKey: last.dsKey, alertType: last.alertType };
+    let next: Promise<AlertWithMail[]> | null = this.readBatch(filter, null);
+    try {
+      while (next) {
+        const batch: AlertWithMail[] = await next;
+        const last = batch.at(-1)?.alert;
+        next =
+          last && batch.length === READ_BATCH
+            ? this.readBatch(filter, { dsKey: last.dsKey, alertType: last.alertType })
+            : null;
+        // Awaited at the next turn; a caller that stops early must not leave it as an unhandled rejection.
+        next?.catch(() => undefined);
+        if (batch.length > 0) yield batch;
+      }
+    } finally {
+      next?.catch(() => undefined);
     }
+  }
+
+  private async readBatch(filter: AlertFilter, after: AlertCursor | null): Promise<AlertWithMail[]> {
+    return this.withMails(await this.alerts.findAfter(filter, after, READ_BATCH));
   }
 
   /** The alert workbook, written while it is read. */

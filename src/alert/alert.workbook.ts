@@ -57,20 +57,41 @@ export function alertRowValues({ alert, mail }: AlertWorkbookRow): string[] {
   ];
 }
 
-/** Waits until `output` wants more; fails if it was closed meanwhile (the client went away), ending the reading. */
-function drained(output: Writable): Promise<void> {
-  if (output.destroyed) return Promise.reject(new Error('The workbook output was closed'));
-  if (!output.writableNeedDrain) return Promise.resolve();
+const CLOSED = 'The workbook output was closed';
+// How much sheet XML may wait for compression before the reading pauses.
+const MAX_ZIP_BACKLOG = 4 * 1024 * 1024;
+
+/** Resolves at the next 'drain' of `stream`; rejects if it fails or if `output` closes first (the client went away). */
+function nextDrain(stream: NodeJS.EventEmitter, output: Writable): Promise<void> {
   return new Promise((resolve, reject) => {
     const settle = (error?: Error) => {
-      output.off('drain', onDrain).off('close', onClose).off('error', settle);
+      stream.off('drain', onDrain).off('error', settle);
+      output.off('close', onClose).off('error', settle);
       if (error) reject(error);
       else resolve();
     };
     const onDrain = () => settle();
-    const onClose = () => settle(new Error('The workbook output was closed'));
-    output.on('drain', onDrain).on('close', onClose).on('error', settle);
+    const onClose = () => settle(new Error(CLOSED));
+    stream.on('drain', onDrain).on('error', settle);
+    output.on('close', onClose).on('error', settle);
   });
+}
+
+interface LegacyWritable extends NodeJS.EventEmitter {
+  _writableState?: { length: number; needDrain: boolean };
+}
+
+/**
+ * Waits until both the compression and `output` keep up. exceljs hands each chunk of sheet XML to the zip entry
+ * without waiting for it (its StreamBuf ignores backpressure), so a fast reader piles up tens of MB of XML in front
+ * of zlib; the entry stream is an internal of exceljs and archiver, hence the defensive access.
+ */
+async function caughtUp(sheet: object, output: Writable): Promise<void> {
+  if (output.destroyed) throw new Error(CLOSED);
+  if (output.writableNeedDrain) await nextDrain(output, output);
+  const entry = (sheet as { stream?: { pipes?: LegacyWritable[] } }).stream?.pipes?.[0];
+  const state = entry?._writableState;
+  if (entry && state && state.needDrain && state.length > MAX_ZIP_BACKLOG) await nextDrain(entry, output);
 }
 
 /**
@@ -96,8 +117,8 @@ export async function writeAlertWorkbook(
   sheet.columns = ALERT_COLUMNS.map((c) => ({ header: c.header, width: c.width }));
   for await (const batch of batches) {
     for (const row of batch) sheet.addRow(alertRowValues(row)).commit();
-    // A slow client must slow the reading down, not pile the workbook up in memory.
-    await drained(output);
+    // A slow client or a slow compression must slow the reading down, not pile the workbook up in memory.
+    await caughtUp(sheet, output);
   }
   sheet.commit();
   await workbook.commit();

@@ -1,5 +1,9 @@
+import { createWriteStream, statSync } from 'node:fs';
+import { pipeline } from 'node:stream/promises';
 import { INestApplicationContext, Logger, LoggerService } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { AlertFilter } from '../alert/alert';
+import { AlertService } from '../alert/alert.service';
 import { AppModule } from '../app.module';
 import { AppConfig } from '../config/app-config';
 import { withDemoAdminToken } from '../config/demo-admin-token';
@@ -110,5 +114,13 @@ export async function listJobs(ctx: CliContext, options: { job?: string; limit: 
   await withContext(ctx, async (app) => {
     const runs = await app.get(JobRunRepository).list(options);
     for (const run of runs) ctx.print(JSON.stringify(toJobRunDto(run)));
+  });
+}
+
+/** Writes the alert workbook (the same file as GET alerts/download) to `out`. */
+export async function exportAlerts(ctx: CliContext, options: { out: string; filter: AlertFilter }): Promise<void> {
+  await withContext(ctx, async (app) => {
+    await pipeline(app.get(AlertService).workbook(options.filter), createWriteStream(options.out));
+    ctx.print(JSON.stringify({ file: options.out, bytes: statSync(options.out).size }));
   });
 }

@@ -2,14 +2,23 @@
 import 'reflect-metadata';
 import { Command, InvalidArgumentError } from 'commander';
 import { config as loadDotenv } from 'dotenv';
+import { ALERT_TYPES, AlertType, isAlertType } from '../alert/alert-type';
 import { createLogger } from '../common/logger';
 import { AppConfig, loadConfig } from '../config/app-config';
 import { ConfigError } from '../config/environment';
-import { CliContext, listJobs, migrate, seedDemo, serve, sync } from './commands';
+import { CliContext, exportAlerts, listJobs, migrate, seedDemo, serve, sync } from './commands';
 
 const positiveInt = (value: string) => {
   if (!/^\d+$/.test(value)) throw new InvalidArgumentError('expected a whole number');
   return Number(value);
+};
+const alertType = (value: string): AlertType => {
+  if (!isAlertType(value)) throw new InvalidArgumentError(`expected one of ${ALERT_TYPES.join(', ')}`);
+  return value;
+};
+const alertStatus = (value: string): 'open' | 'resolved' => {
+  if (value !== 'open' && value !== 'resolved') throw new InvalidArgumentError('expected open or resolved');
+  return value;
 };
 const yearMonth = (value: string) => {
   if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(value)) throw new InvalidArgumentError('expected YYYY-MM');
@@ -58,7 +67,8 @@ program
 program
   .command('sync')
   .description(
-    'run a job in the foreground: validity-check, validity-check-cleaner, alert, alert-email, monthly-report',
+    'run a job in the foreground: validity-check, validity-check-cleaner, alert, alert-email, monthly-report ' +
+      '(alone: the previous month, mailed, as the cron does), alert-digest, mail-outbox',
   )
   .argument('<job>')
   .option('--all', 'ignore the watermark: every dossier (every month for monthly-report)')
@@ -78,6 +88,20 @@ program
   .option('--job <name>', 'only this job')
   .option('--limit <n>', 'how many', positiveInt, 20)
   .action((options: { job?: string; limit: number }) => listJobs(context(), options));
+
+program
+  .command('export-alerts')
+  .description('write the alert workbook (WIF_dossiers-en-souffrance.xlsx) to a file')
+  .requiredOption('--out <file>', 'where to write it')
+  .option('--group <id>', 'only this group (UD) id')
+  .option('--type <alert_type>', 'only this alert type', alertType)
+  .option('--state <open|resolved>', 'only open or only resolved alerts', alertStatus)
+  .action((options: { out: string; group?: string; type?: AlertType; state?: 'open' | 'resolved' }) =>
+    exportAlerts(context(), {
+      out: options.out,
+      filter: { groupId: options.group, alertType: options.type, status: options.state },
+    }),
+  );
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   process.stderr.write(`wif: ${error instanceof Error ? error.message : String(error)}\n`);

@@ -43,7 +43,8 @@ END`;
 
 const INITIATED = sql`COALESCE(${fromMillis(sql`d.metadata->'initiated_at'`)}, ${safeInstant(sql`d.ds_data->>'initiated_at'`)})`;
 
-// Champs are read with jsonpath functions rather than subqueries, so that parallel workers can evaluate them.
+// Champs are read with jsonpath functions rather than subqueries, so that parallel workers can evaluate them
+// (jsonpath's datetime() needs PostgreSQL 13 or later on the aggregator).
 const FIRST_CHAMP = '$[*] ? (@.type_de_champ.libelle == $label).value';
 
 /** Text value of the first champ of `array` labelled exactly `label` (DS labels are matched to the character). */

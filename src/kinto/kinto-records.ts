@@ -195,6 +195,8 @@ export class KintoRecords<T extends object> {
 
   /** The first `limit` records in the query's order (one request, unless the server pages below `limit`). */
   async first(limit: number, query: Omit<ListQuery, 'pageSize'> = {}): Promise<Array<Stored<T>>> {
+    // `_limit=0` would mean "no limit" to Kinto.
+    if (limit <= 0) return [];
     const found: Array<Stored<T>> = [];
     for await (const page of this.pages({ ...query, pageSize: limit })) {
       found.push(...page);

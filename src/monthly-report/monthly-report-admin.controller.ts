@@ -6,7 +6,6 @@ import {
   ApiConflictResponse,
   ApiNotFoundResponse,
   ApiOkResponse,
-  ApiParam,
   ApiProduces,
   ApiTags,
 } from '@nestjs/swagger';
@@ -14,8 +13,7 @@ import { AdminTokenGuard } from '../auth/admin-token.guard';
 import { JobRunDto, toJobRunDto } from '../jobs/job-run.dto';
 import { JobRunner } from '../jobs/job-runner.service';
 import { MonthlyReportDto } from './monthly-report.dto';
-import { ReportGroupPipe, ReportMonthPipe, ReportYearPipe } from './monthly-report.params';
-import { GroupKey } from './monthly-report.repository';
+import { ReportMonthParams, toGroupKey, toYearMonth, UnitReportParams } from './monthly-report.params';
 import { MonthlyReportService, WorkbookFile } from './monthly-report.service';
 import { XLSX_CONTENT_TYPE } from './monthly-report.workbook';
 
@@ -31,8 +29,6 @@ function download({ filename, content }: WorkbookFile): StreamableFile {
 @ApiTags('admin: monthly reports')
 @ApiBearerAuth()
 @UseGuards(AdminTokenGuard)
-@ApiParam({ name: 'year', example: 2020, required: false })
-@ApiParam({ name: 'month', example: 9, description: '1 to 12', required: false })
 @ApiBadRequestResponse({ description: 'Year outside 2018-2100, month outside 1-12 or malformed unit' })
 @Controller('monthly-reports')
 export class MonthlyReportAdminController {
@@ -53,34 +49,23 @@ export class MonthlyReportAdminController {
   @Get(':year/:month')
   @ApiOkResponse({ type: [MonthlyReportDto] })
   @ApiNotFoundResponse({ description: 'The month was never built' })
-  listMonth(
-    @Param('year', ReportYearPipe) year: number,
-    @Param('month', ReportMonthPipe) month: number,
-  ): Promise<MonthlyReportDto[]> {
-    return this.service.listMonth({ year, month });
+  listMonth(@Param() params: ReportMonthParams): Promise<MonthlyReportDto[]> {
+    return this.service.listMonth(toYearMonth(params));
   }
 
   @Get(':year/:month/download')
   @ApiProduces(XLSX_CONTENT_TYPE)
   @ApiOkResponse({ description: 'WIF_{YYYY}-{MM}_national.xlsx' })
   @ApiNotFoundResponse({ description: 'The month was never built' })
-  async nationalWorkbook(
-    @Param('year', ReportYearPipe) year: number,
-    @Param('month', ReportMonthPipe) month: number,
-  ): Promise<StreamableFile> {
-    return download(await this.service.nationalWorkbook({ year, month }));
+  async nationalWorkbook(@Param() params: ReportMonthParams): Promise<StreamableFile> {
+    return download(await this.service.nationalWorkbook(toYearMonth(params)));
   }
 
   @Get(':year/:month/:group/download')
-  @ApiParam({ name: 'group', example: '75-introduction', description: '`75`, or `75-introduction`' })
   @ApiProduces(XLSX_CONTENT_TYPE)
   @ApiOkResponse({ description: 'WIF_{YYYY}-{MM}_ud{group}.xlsx' })
   @ApiNotFoundResponse({ description: 'No report for this unit and month' })
-  async unitWorkbook(
-    @Param('year', ReportYearPipe) year: number,
-    @Param('month', ReportMonthPipe) month: number,
-    @Param('group', ReportGroupPipe) group: GroupKey,
-  ): Promise<StreamableFile> {
-    return download(await this.service.unitWorkbook({ year, month }, group));
+  async unitWorkbook(@Param() params: UnitReportParams): Promise<StreamableFile> {
+    return download(await this.service.unitWorkbook(toYearMonth(params), toGroupKey(params)));
   }
 }

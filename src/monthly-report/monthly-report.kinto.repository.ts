@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { YearMonth } from '../common/paris-time';
 import { KintoConnection } from '../kinto/kinto-client.provider';
-import { KintoRecords, Stored, kintoId } from '../kinto/kinto-records';
+import { KintoRecords, kintoId } from '../kinto/kinto-records';
 import { GroupKey, MonthlyReportRepository } from './monthly-report.repository';
 import { sortCountries } from './monthly-report.rules';
 import { CategoryKey, MonthCounts, MonthlyReport } from './monthly-report.types';

@@ -35,9 +35,10 @@ export class MonthlyReportService {
   ) {}
 
   /**
-   * Rebuilds every group's report for each month from `from` to `to`, one month per transaction, from one pass over
-   * the dossiers. The month before `from` is aggregated too, for the change against last month: so a single month
-   * and a full rebuild give the same reports, whatever was stored before. The first report month has no previous.
+   * Rebuilds every group's report for each month from `from` to `to`, one month per transaction, from a handful of
+   * scans of the dossiers whatever the number of months and groups. The month before `from` is aggregated too, for
+   * the change against last month: so a single month and a full rebuild give the same reports, whatever was stored
+   * before. The first report month has no previous one.
    */
   async rebuild(from: YearMonth, to: YearMonth, ctx: JobContext): Promise<void> {
     const configuredGroups = await this.source.listGroups();

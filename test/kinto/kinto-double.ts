@@ -432,8 +432,9 @@ export class KintoDouble {
       throw notFound();
     }
     for (const id of [parts[1], parts[3], parts[5]]) {
-      if (id !== undefined && !ID.test(id))
+      if (id !== undefined && !ID.test(id)) {
         throw invalid('path: Invalid object id', [{ location: 'path', name: 'id' }]);
+      }
     }
     if (parts.length === 2) return this.bucketEndpoint(ctx, principals, parts[1]);
     if (parts[2] !== 'collections') throw notFound();
@@ -659,8 +660,9 @@ export class KintoDouble {
       if (given) object.permissions = { ...object.permissions, ...given };
     }
     const writer = this.userId(principals);
-    if (writer !== 'system.Everyone')
+    if (writer !== 'system.Everyone') {
       object.permissions.write = [...new Set([...(object.permissions.write ?? []), writer])];
+    }
     object.data.last_modified = bump(object.data.last_modified);
   }
 
@@ -932,8 +934,9 @@ export class KintoDouble {
       for (const request of requests) mergeDefaults(request, body.defaults as Record<string, unknown>);
     }
     for (const request of requests) {
-      if (typeof request.path !== 'string' || !request.path.startsWith('/'))
+      if (typeof request.path !== 'string' || !request.path.startsWith('/')) {
         throw invalid('body.requests.path: Required');
+      }
       const method = String(request.method ?? 'GET');
       if (!['GET', 'HEAD', 'DELETE', 'TRACE', 'POST', 'PUT', 'PATCH'].includes(method)) {
         throw invalid(`body.requests.method: "${method}" is not one of GET, HEAD, DELETE, TRACE, POST, PUT, PATCH`);

@@ -1,9 +1,12 @@
 import { Logger } from '@nestjs/common';
+import { KintoAlertRepository } from '../../src/alert/alert.kinto.repository';
 import { Clock } from '../../src/common/clock';
 import { KintoJobRunRepository } from '../../src/jobs/job-run.kinto.repository';
 import { bootstrapKinto } from '../../src/kinto/kinto-bootstrap.service';
 import { KINTO_COLLECTIONS, KintoConnection, KintoSettings } from '../../src/kinto/kinto-client.provider';
 import { KintoJobLock, KintoLockOptions } from '../../src/kinto/kinto-job-lock';
+import { KintoOutboxRepository } from '../../src/mail/outbox.kinto.repository';
+import { KintoMonthlyReportRepository } from '../../src/monthly-report/monthly-report.kinto.repository';
 import { KintoSynchroHistoryRepository } from '../../src/synchro-history/synchro-history.kinto.repository';
 import { KintoValidityCheckRepository } from '../../src/validity-check/validity-check.kinto.repository';
 import { StorageBackend } from './storage-backend';
@@ -37,6 +40,9 @@ export async function createKintoBackend(
     validityChecks: new KintoValidityCheckRepository(kinto),
     jobRuns: new KintoJobRunRepository(kinto),
     synchroHistory: new KintoSynchroHistoryRepository(kinto),
+    alerts: new KintoAlertRepository(kinto),
+    outbox: new KintoOutboxRepository(kinto),
+    monthlyReports: new KintoMonthlyReportRepository(kinto),
     newLock: (clock) => new KintoJobLock(kinto, clock),
     newKintoLock: (clock, lockOptions) => new KintoJobLock(kinto, clock, lockOptions),
     separateInstances: true,

@@ -17,7 +17,7 @@ const stats = (count: number, countries: Record<string, number> = {}): CategoryS
 function report(year: number, month: number, group: DossierGroup, base: number): MonthlyReport {
   const categories: Record<CategoryKey, CategoryStats> = {
     more3Months: stats(base, { VIETNAM: base - 1, 'non renseigné': 1 }),
-    less3Months: stats(base + 1, { MAROC: 1, ALGERIE: base }),
+    less3Months: stats(base + 1, { ALGERIE: base, MAROC: 1 }),
     unknownDuration: stats(0),
     refused: stats(2, { TUNISIE: 2 }),
     withoutContinuation: stats(1, { 'CÔTE D’IVOIRE': 1 }),
@@ -50,10 +50,16 @@ export function monthlyReportContract(backend: BackendRef): void {
 
     it('replaces the whole month on a rebuild, leaving the other months alone', async () => {
       await repo().replaceMonth({ year: 2021, month: 4 }, [report(2021, 4, PARIS, 9)], BUILT);
-      await repo().replaceMonth({ year: 2021, month: 5 }, [report(2021, 5, PARIS, 4), report(2021, 5, RHONE, 2)], BUILT);
+      await repo().replaceMonth(
+        { year: 2021, month: 5 },
+        [report(2021, 5, PARIS, 4), report(2021, 5, RHONE, 2)],
+        BUILT,
+      );
       await repo().replaceMonth({ year: 2021, month: 5 }, [report(2021, 5, PARIS, 5)], BUILT);
 
-      expect((await repo().listMonth({ year: 2021, month: 5 })).map((r) => r.categories.more3Months.count)).toEqual([5]);
+      expect((await repo().listMonth({ year: 2021, month: 5 })).map((r) => r.categories.more3Months.count)).toEqual([
+        5,
+      ]);
       expect(await repo().find({ year: 2021, month: 5 }, { id: '69', type: 'autorisation' })).toBeNull();
       expect(await repo().listMonth({ year: 2021, month: 4 })).toHaveLength(1);
 
@@ -65,7 +71,11 @@ export function monthlyReportContract(backend: BackendRef): void {
     });
 
     it('sums every group of each month of a year, in month order', async () => {
-      await repo().replaceMonth({ year: 2021, month: 3 }, [report(2021, 3, PARIS, 4), report(2021, 3, RHONE, 2)], BUILT);
+      await repo().replaceMonth(
+        { year: 2021, month: 3 },
+        [report(2021, 3, PARIS, 4), report(2021, 3, RHONE, 2)],
+        BUILT,
+      );
       await repo().replaceMonth({ year: 2021, month: 1 }, [report(2021, 1, PARIS_INTRO, 1)], BUILT);
       await repo().replaceMonth({ year: 2020, month: 12 }, [report(2020, 12, PARIS, 7)], BUILT);
 

@@ -36,9 +36,16 @@ export function outboxContract(backend: BackendRef): void {
           entry('alert:14131-1:closedWithSupOneYear'),
           entry('alert:14131-2:closedWithSupOneYear', { state: 'blocked' }),
         ]),
-      ).toEqual(['alert:14131-1:closedWithSupOneYear', 'monthly-report:2021-05:75:paris@x.fr', 'alert:14131-2:closedWithSupOneYear']);
+      ).toEqual([
+        'alert:14131-1:closedWithSupOneYear',
+        'monthly-report:2021-05:75:paris@x.fr',
+        'alert:14131-2:closedWithSupOneYear',
+      ]);
       expect(
-        await repo().addIfAbsent([entry('alert:14131-1:closedWithSupOneYear', { createdAt: at(5) }), entry('alert:14131-3:x')]),
+        await repo().addIfAbsent([
+          entry('alert:14131-1:closedWithSupOneYear', { createdAt: at(5) }),
+          entry('alert:14131-3:x'),
+        ]),
       ).toEqual(['alert:14131-3:x']);
       expect(await repo().addIfAbsent([])).toEqual([]);
 
@@ -122,16 +129,34 @@ export function outboxContract(backend: BackendRef): void {
       expect(await repo().markSent(a.id, '<id-a@smtp>', at(1))).toBe(true);
       expect(await repo().markSent(a.id, '<again@smtp>', at(2))).toBe(false);
       expect(await repo().markBlocked(a.id, at(2), 'too late')).toBe(false);
-      expect(await repo().recordFailure(a.id, { attempts: 1, error: 'x', at: at(2), nextAttemptAt: at(3) })).toBe(false);
+      expect(await repo().recordFailure(a.id, { attempts: 1, error: 'x', at: at(2), nextAttemptAt: at(3) })).toBe(
+        false,
+      );
 
       expect(await repo().markBlocked(b.id, at(1), 'decision older than 30 days')).toBe(true);
-      expect(await repo().recordFailure(c.id, { attempts: 8, error: '550 no such user', at: at(1), nextAttemptAt: null })).toBe(true);
+      expect(
+        await repo().recordFailure(c.id, { attempts: 8, error: '550 no such user', at: at(1), nextAttemptAt: null }),
+      ).toBe(true);
       expect(await repo().markSent(c.id, '<late@smtp>', at(2))).toBe(false);
 
       const byKey = new Map((await repo().findByDedupeKeys(['a', 'b', 'c'])).map((e) => [e.dedupeKey, e]));
-      expect(byKey.get('a')).toMatchObject({ state: 'sent', messageId: '<id-a@smtp>', processedAt: at(1), lastError: null });
-      expect(byKey.get('b')).toMatchObject({ state: 'blocked', processedAt: at(1), lastError: 'decision older than 30 days' });
-      expect(byKey.get('c')).toMatchObject({ state: 'failed', attempts: 8, processedAt: at(1), lastError: '550 no such user' });
+      expect(byKey.get('a')).toMatchObject({
+        state: 'sent',
+        messageId: '<id-a@smtp>',
+        processedAt: at(1),
+        lastError: null,
+      });
+      expect(byKey.get('b')).toMatchObject({
+        state: 'blocked',
+        processedAt: at(1),
+        lastError: 'decision older than 30 days',
+      });
+      expect(byKey.get('c')).toMatchObject({
+        state: 'failed',
+        attempts: 8,
+        processedAt: at(1),
+        lastError: '550 no such user',
+      });
       expect(await repo().countToSend()).toBe(0);
       expect(await repo().markSent('00000000-0000-4000-8000-000000000000', '<x>', at(1))).toBe(false);
     });

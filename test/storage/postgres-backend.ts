@@ -1,7 +1,10 @@
 import { sql } from 'drizzle-orm';
+import { PgAlertRepository } from '../../src/alert/alert.pg.repository';
 import { Databases } from '../../src/database/database';
 import { PgJobLock } from '../../src/jobs/job-lock';
 import { PgJobRunRepository } from '../../src/jobs/job-run.pg.repository';
+import { PgOutboxRepository } from '../../src/mail/outbox.pg.repository';
+import { PgMonthlyReportRepository } from '../../src/monthly-report/monthly-report.pg.repository';
 import { PgSynchroHistoryRepository } from '../../src/synchro-history/synchro-history.pg.repository';
 import { PgValidityCheckRepository } from '../../src/validity-check/validity-check.pg.repository';
 import { StorageBackend } from './storage-backend';
@@ -14,6 +17,9 @@ export function postgresBackend(name: string, databases: Databases, separateInst
     validityChecks: new PgValidityCheckRepository(databases),
     jobRuns: new PgJobRunRepository(databases),
     synchroHistory: new PgSynchroHistoryRepository(databases),
+    alerts: new PgAlertRepository(databases),
+    outbox: new PgOutboxRepository(databases),
+    monthlyReports: new PgMonthlyReportRepository(databases),
     // One process with PGlite: the single lock instance stands for every caller.
     newLock: () => (separateInstances ? new PgJobLock(databases) : lock),
     separateInstances,

@@ -1,6 +1,9 @@
+import { AlertRepository } from '../../src/alert/alert.repository';
 import { Clock } from '../../src/common/clock';
 import { JobLock } from '../../src/jobs/job-lock';
 import { JobRunRepository } from '../../src/jobs/job-run.repository';
+import { OutboxRepository } from '../../src/mail/outbox.repository';
+import { MonthlyReportRepository } from '../../src/monthly-report/monthly-report.repository';
 import { SynchroHistoryRepository } from '../../src/synchro-history/synchro-history.repository';
 import { ValidityCheckRepository } from '../../src/validity-check/validity-check.repository';
 
@@ -10,6 +13,9 @@ export interface StorageBackend {
   validityChecks: ValidityCheckRepository;
   jobRuns: JobRunRepository;
   synchroHistory: SynchroHistoryRepository;
+  alerts: AlertRepository;
+  outbox: OutboxRepository;
+  monthlyReports: MonthlyReportRepository;
   /**
    * The job lock of one more application instance sharing the storage. PGlite is embedded in a single process, where
    * every lock lives in one instance: `separateInstances` says whether two calls stand for two processes.

@@ -1,9 +1,12 @@
 import { Logger } from '@nestjs/common';
 import { KintoDouble } from '../kinto/kinto-double';
 import { KintoBackend, createKintoBackend } from './kinto-backend';
+import { alertContract } from './alert.contract';
 import { jobLockContract } from './job-lock.contract';
 import { jobRunContract } from './job-run.contract';
 import { kintoJobLockContract } from './kinto-job-lock.contract';
+import { monthlyReportContract } from './monthly-report.contract';
+import { outboxContract } from './outbox.contract';
 import { synchroHistoryContract } from './synchro-history.contract';
 import { validityCheckContract } from './validity-check.contract';
 
@@ -32,5 +35,8 @@ describe('storage contract: Kinto (in-process double)', () => {
   jobRunContract(() => backend);
   synchroHistoryContract(() => backend);
   jobLockContract(() => backend);
+  alertContract(() => backend);
+  outboxContract(() => backend);
+  monthlyReportContract(() => backend);
   kintoJobLockContract(() => backend);
 });

@@ -1,9 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { Logger } from '@nestjs/common';
 import { KintoBackend, createKintoBackend } from './kinto-backend';
+import { alertContract } from './alert.contract';
 import { jobLockContract } from './job-lock.contract';
 import { jobRunContract } from './job-run.contract';
 import { kintoJobLockContract } from './kinto-job-lock.contract';
+import { monthlyReportContract } from './monthly-report.contract';
+import { outboxContract } from './outbox.contract';
 import { synchroHistoryContract } from './synchro-history.contract';
 import { validityCheckContract } from './validity-check.contract';
 
@@ -18,7 +21,6 @@ const url = process.env.KINTO_URL;
 const auth = process.env.KINTO_AUTH ?? 'wif-test:wif-test-password';
 const run = url ? describe : describe.skip;
 if (!url) {
-  // eslint-disable-next-line no-console
   console.log('storage.kinto.spec.ts skipped: set KINTO_URL (and KINTO_AUTH) to run the contract against a real Kinto');
 }
 
@@ -48,5 +50,8 @@ run('storage contract: Kinto server', () => {
   jobRunContract(() => backend);
   synchroHistoryContract(() => backend);
   jobLockContract(() => backend);
+  alertContract(() => backend);
+  outboxContract(() => backend);
+  monthlyReportContract(() => backend);
   kintoJobLockContract(() => backend);
 });

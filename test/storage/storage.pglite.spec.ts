@@ -1,9 +1,12 @@
 import { loadConfig } from '../../src/config/app-config';
 import { Databases } from '../../src/database/database';
+import { alertContract } from './alert.contract';
 import { jobLockContract } from './job-lock.contract';
 import { postgresBackend } from './postgres-backend';
 import { jobRunContract } from './job-run.contract';
 import { StorageBackend } from './storage-backend';
+import { monthlyReportContract } from './monthly-report.contract';
+import { outboxContract } from './outbox.contract';
 import { synchroHistoryContract } from './synchro-history.contract';
 import { validityCheckContract } from './validity-check.contract';
 
@@ -29,4 +32,7 @@ describe('storage contract: embedded PGlite', () => {
   jobRunContract(() => backend);
   synchroHistoryContract(() => backend);
   jobLockContract(() => backend);
+  alertContract(() => backend);
+  outboxContract(() => backend);
+  monthlyReportContract(() => backend);
 });

@@ -1,10 +1,13 @@
 import { loadConfig } from '../../src/config/app-config';
 import { Databases } from '../../src/database/database';
 import { TestDatabase, createTestDatabase } from '../helpers/postgres';
+import { alertContract } from './alert.contract';
 import { jobLockContract } from './job-lock.contract';
 import { jobRunContract } from './job-run.contract';
 import { postgresBackend } from './postgres-backend';
 import { StorageBackend } from './storage-backend';
+import { monthlyReportContract } from './monthly-report.contract';
+import { outboxContract } from './outbox.contract';
 import { synchroHistoryContract } from './synchro-history.contract';
 import { validityCheckContract } from './validity-check.contract';
 
@@ -28,4 +31,7 @@ describe('storage contract: PostgreSQL', () => {
   jobRunContract(() => backend);
   synchroHistoryContract(() => backend);
   jobLockContract(() => backend);
+  alertContract(() => backend);
+  outboxContract(() => backend);
+  monthlyReportContract(() => backend);
 });
