@@ -231,6 +231,15 @@ describe('alert mails over a real SMTP server', () => {
     expect((await outbox())[0]).toMatchObject({ state: 'blocked', attempts: 1 });
   });
 
+  it('delivers every due mail once, page after page', async () => {
+    const ids = Array.from({ length: 130 }, (_, i) => 150000 + i);
+    await t.insertDossiers(ids.map((id) => badDates(id)));
+    await run('alert');
+    expect(await run('alert-email')).toMatchObject({ read: 130, written: 130 });
+    expect(new Set(smtp.received.map((m) => m.subject)).size).toBe(130);
+    expect(smtp.received).toHaveLength(130);
+  });
+
   it('never hands the same mail to two deliveries running at once', async () => {
     await t.insertDossiers([badDates(130001), badDates(130002), badDates(130003)]);
     await run('alert');

@@ -278,6 +278,7 @@ describe('alerts (PostgreSQL, over HTTP)', () => {
       '?state=closed',
       '?page=0',
       '?page=abc',
+      '?page=99999999999999999999',
       '?pageSize=501',
       '?pageSize=1.5',
       '?group=75%27%20OR%201%3D1',
@@ -383,5 +384,14 @@ describe('alerts (PostgreSQL, over HTTP)', () => {
     expect(await only('?type=closedWithoutDateDebutOrDateFin')).toEqual(['14131-700002']);
     expect(await only('?group=75&type=refusedAndMessageReceived')).toEqual(['33588-700004']);
     expect(await only('?group=13')).toEqual([]);
+  });
+
+  it('streams every alert once, in order, across many pages', async () => {
+    const ids = Array.from({ length: 230 }, (_, i) => 900000 + i);
+    await t.insertDossiers(ids.map((id) => accepted(id, '2021-03-15', '2021-03-01')));
+    await runAlerts();
+    const { rows } = await download();
+    expect(rows.slice(1).map((r) => r[0])).toEqual(ids.map((id) => `14131-${id}`));
+    expect((await download('?type=closedWithDebutSupFin&state=open')).rows).toHaveLength(231);
   });
 });

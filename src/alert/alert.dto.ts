@@ -25,11 +25,12 @@ export class AlertFilterQueryDto {
 }
 
 export class AlertListQueryDto extends AlertFilterQueryDto {
-  @ApiPropertyOptional({ minimum: 1, default: 1 })
+  @ApiPropertyOptional({ minimum: 1, maximum: 1_000_000, default: 1 })
   @IsOptional()
   @Type(() => Number)
   @IsInt({ message: 'page doit être un entier' })
   @Min(1, { message: 'page doit être au moins 1' })
+  @Max(1_000_000, { message: 'page ne peut dépasser 1000000' })
   page = 1;
 
   @ApiPropertyOptional({ minimum: 1, maximum: 500, default: 50 })

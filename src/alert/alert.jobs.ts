@@ -1,22 +1,16 @@
-import { Injectable, OnModuleInit } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { JobContext, JobHandler } from '../jobs/job-handler';
-import { JobRegistry } from '../jobs/job-registry';
+import { Job } from '../jobs/job.decorator';
 import { AlertService } from './alert.service';
 
 /** Raises and resolves alerts; incremental like validity checks, plus every open dossier each run. */
+@Job()
 @Injectable()
-export class AlertJob implements JobHandler, OnModuleInit {
+export class AlertJob implements JobHandler {
   readonly name = 'alert';
   readonly incremental = true;
 
-  constructor(
-    private readonly registry: JobRegistry,
-    private readonly service: AlertService,
-  ) {}
-
-  onModuleInit(): void {
-    this.registry.register(this);
-  }
+  constructor(private readonly service: AlertService) {}
 
   run(context: JobContext): Promise<void> {
     return this.service.sync(context);
@@ -24,19 +18,13 @@ export class AlertJob implements JobHandler, OnModuleInit {
 }
 
 /** Sends the queued alert mails. */
+@Job()
 @Injectable()
-export class AlertEmailJob implements JobHandler, OnModuleInit {
+export class AlertEmailJob implements JobHandler {
   readonly name = 'alert-email';
   readonly incremental = false;
 
-  constructor(
-    private readonly registry: JobRegistry,
-    private readonly service: AlertService,
-  ) {}
-
-  onModuleInit(): void {
-    this.registry.register(this);
-  }
+  constructor(private readonly service: AlertService) {}
 
   async run(context: JobContext): Promise<void> {
     const { sent, blocked, retried, failed } = await this.service.deliverMails(context);

@@ -1,14 +1,21 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import { DiscoveryService } from '@nestjs/core';
 import { UnknownJobError } from './job-errors';
+import { Job } from './job.decorator';
 import { JobHandler } from './job-handler';
 
-/** Jobs register themselves here when their module starts, so the runner, the API and the CLI know them by name. */
+/** Every `@Job()` provider, by name, so the runner, the API, the schedule and the CLI know them. */
 @Injectable()
-export class JobRegistry {
+export class JobRegistry implements OnModuleInit {
   private readonly handlers = new Map<string, JobHandler>();
 
-  register(handler: JobHandler): void {
-    this.handlers.set(handler.name, handler);
+  constructor(private readonly discovery: DiscoveryService) {}
+
+  onModuleInit(): void {
+    for (const wrapper of this.discovery.getProviders({ metadataKey: Job.KEY })) {
+      const handler = wrapper.instance as JobHandler | undefined;
+      if (handler) this.handlers.set(handler.name, handler);
+    }
   }
 
   get(name: string): JobHandler {

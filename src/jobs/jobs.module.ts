@@ -1,7 +1,8 @@
 import { Global, Module } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
 import { JobRegistry } from './job-registry';
 import { JobRunner } from './job-runner.service';
 
 @Global()
-@Module({ providers: [JobRegistry, JobRunner], exports: [JobRegistry, JobRunner] })
+@Module({ imports: [DiscoveryModule], providers: [JobRegistry, JobRunner], exports: [JobRegistry, JobRunner] })
 export class JobsModule {}

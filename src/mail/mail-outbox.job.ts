@@ -1,22 +1,16 @@
-import { Injectable, OnModuleInit } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { JobContext, JobHandler } from '../jobs/job-handler';
-import { JobRegistry } from '../jobs/job-registry';
+import { Job } from '../jobs/job.decorator';
 import { OutboxService } from './outbox.service';
 
 /** Retries, for every kind of mail, the mails whose first attempt failed and whose retry time has come. */
+@Job()
 @Injectable()
-export class MailOutboxJob implements JobHandler, OnModuleInit {
+export class MailOutboxJob implements JobHandler {
   readonly name = 'mail-outbox';
   readonly incremental = false;
 
-  constructor(
-    private readonly registry: JobRegistry,
-    private readonly outbox: OutboxService,
-  ) {}
-
-  onModuleInit(): void {
-    this.registry.register(this);
-  }
+  constructor(private readonly outbox: OutboxService) {}
 
   async run(ctx: JobContext): Promise<void> {
     const outcome = await this.outbox.deliverDue({ now: ctx.now, retriesOnly: true });

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { SQL, and, asc, eq, gt, inArray, isNull, lte, or, sql } from 'drizzle-orm';
-import { Databases } from '../database/database';
+import { SQL, and, eq, inArray, sql } from 'drizzle-orm';
+import { Databases, queryRows } from '../database/database';
 import { mailOutbox } from '../database/schema';
 import {
   DueQuery,
@@ -10,29 +10,61 @@ import {
   OutboxRepository,
   OutboxState,
 } from './outbox.repository';
+import { MailAttachmentRef } from './outgoing-mail';
 
-type Row = typeof mailOutbox.$inferSelect;
+/** The row as node-postgres hands it over (timestamps may come as Date or as text, jsonb parsed or not). */
+interface OutboxRow {
+  id: string;
+  dedupe_key: string;
+  kind: string;
+  recipients: unknown;
+  subject: string;
+  text: string;
+  html: string | null;
+  attachments: unknown;
+  state: string;
+  attempts: number;
+  next_attempt_at: Date | string | null;
+  not_after: Date | string | null;
+  last_error: string | null;
+  message_id: string | null;
+  created_at: Date | string;
+  processed_at: Date | string | null;
+}
 
-const toEntry = (row: Row): OutboxEntry => ({
-  id: row.id,
-  dedupeKey: row.dedupeKey,
-  kind: row.kind,
-  mail: {
-    ...row.recipients,
-    subject: row.subject,
-    text: row.text,
-    html: row.html,
-    attachments: row.attachments,
-  },
-  state: row.state as OutboxState,
-  attempts: row.attempts,
-  nextAttemptAt: row.nextAttemptAt,
-  notAfter: row.notAfter,
-  lastError: row.lastError,
-  messageId: row.messageId,
-  createdAt: row.createdAt,
-  processedAt: row.processedAt,
-});
+const toDate = (value: Date | string | null): Date | null =>
+  value === null ? null : value instanceof Date ? value : new Date(value);
+const json = <T>(value: unknown): T => (typeof value === 'string' ? JSON.parse(value) : value) as T;
+
+const toEntry = (row: OutboxRow): OutboxEntry => {
+  const recipients = json<{ to: string[]; cc: string[]; bcc: string[] }>(row.recipients);
+  return {
+    id: row.id,
+    dedupeKey: row.dedupe_key,
+    kind: row.kind,
+    mail: {
+      to: recipients.to,
+      cc: recipients.cc,
+      bcc: recipients.bcc,
+      subject: row.subject,
+      text: row.text,
+      html: row.html,
+      attachments: json<MailAttachmentRef[]>(row.attachments),
+    },
+    state: row.state as OutboxState,
+    attempts: row.attempts,
+    nextAttemptAt: toDate(row.next_attempt_at),
+    notAfter: toDate(row.not_after),
+    lastError: row.last_error,
+    messageId: row.message_id,
+    createdAt: toDate(row.created_at) ?? new Date(0),
+    processedAt: toDate(row.processed_at),
+  };
+};
+
+// Reads are plain SQL: the query builder's row mapping cost several times the query on large reads.
+const SELECT = sql`SELECT id, dedupe_key, kind, recipients, subject, text, html, attachments, state, attempts,
+  next_attempt_at, not_after, last_error, message_id, created_at, processed_at FROM mail_outbox`;
 
 // Far below PostgreSQL's 65,535 bind parameters per statement (10 columns per row).
 const INSERT_CHUNK = 1000;
@@ -72,24 +104,21 @@ export class PgOutboxRepository extends OutboxRepository {
   }
 
   async findDue({ now, kinds, retriesOnly, after, limit }: DueQuery): Promise<OutboxEntry[]> {
-    const conditions: Array<SQL | undefined> = [
-      toSend,
-      retriesOnly ? gt(mailOutbox.attempts, 0) : undefined,
-      or(isNull(mailOutbox.nextAttemptAt), lte(mailOutbox.nextAttemptAt, now)),
-      kinds ? inArray(mailOutbox.kind, kinds.length ? kinds : ['']) : undefined,
-      after
-        ? or(
-            gt(mailOutbox.createdAt, after.createdAt),
-            and(eq(mailOutbox.createdAt, after.createdAt), gt(mailOutbox.id, after.id)),
-          )
-        : undefined,
+    const stamp = now.toISOString();
+    const parts: SQL[] = [
+      sql`state = 'to_send'`,
+      sql`(next_attempt_at IS NULL OR next_attempt_at <= ${stamp}::timestamptz)`,
     ];
-    const rows = await this.databases.main
-      .select()
-      .from(mailOutbox)
-      .where(and(...conditions))
-      .orderBy(asc(mailOutbox.createdAt), asc(mailOutbox.id))
-      .limit(limit);
+    if (retriesOnly) parts.push(sql`attempts > 0`);
+    if (kinds) parts.push(sql`kind IN (SELECT jsonb_array_elements_text(${JSON.stringify(kinds)}::jsonb))`);
+    // A row comparison, so that the (state, created_at, id) index serves it as one range scan.
+    if (after) {
+      parts.push(sql`(created_at, id) > (${after.createdAt.toISOString()}::timestamptz, ${after.id}::uuid)`);
+    }
+    const rows = await queryRows<OutboxRow>(
+      this.databases.main,
+      sql`${SELECT} WHERE ${sql.join(parts, sql` AND `)} ORDER BY created_at, id LIMIT ${limit}`,
+    );
     return rows.map(toEntry);
   }
 
@@ -114,7 +143,10 @@ export class PgOutboxRepository extends OutboxRepository {
 
   async findByDedupeKeys(dedupeKeys: string[]): Promise<OutboxEntry[]> {
     if (dedupeKeys.length === 0) return [];
-    const rows = await this.databases.main.select().from(mailOutbox).where(inArray(mailOutbox.dedupeKey, dedupeKeys));
+    const rows = await queryRows<OutboxRow>(
+      this.databases.main,
+      sql`${SELECT} WHERE dedupe_key IN (SELECT jsonb_array_elements_text(${JSON.stringify(dedupeKeys)}::jsonb))`,
+    );
     return rows.map(toEntry);
   }
 

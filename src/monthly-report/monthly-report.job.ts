@@ -1,28 +1,24 @@
-import { Injectable, OnModuleInit } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { formatYearMonth, monthsBetween } from '../common/paris-time';
 import { AppConfig } from '../config/app-config';
 import { JobContext, JobHandler } from '../jobs/job-handler';
-import { JobRegistry } from '../jobs/job-registry';
+import { Job } from '../jobs/job.decorator';
 import { MonthlyReportMailer } from './monthly-report.mailer';
 import { planMonthlyReportRun } from './monthly-report.rules';
 import { MonthlyReportService } from './monthly-report.service';
 
 /** Builds (and, from the cron, mails) the monthly reports; see `planMonthlyReportRun` for what a run covers. */
+@Job()
 @Injectable()
-export class MonthlyReportJob implements JobHandler, OnModuleInit {
+export class MonthlyReportJob implements JobHandler {
   readonly name = 'monthly-report';
   readonly incremental = false;
 
   constructor(
-    private readonly registry: JobRegistry,
     private readonly service: MonthlyReportService,
     private readonly mailer: MonthlyReportMailer,
     private readonly config: AppConfig,
   ) {}
-
-  onModuleInit(): void {
-    this.registry.register(this);
-  }
 
   async run(ctx: JobContext): Promise<void> {
     const { from, to, mail } = planMonthlyReportRun(ctx.params, ctx.now, this.config.monthlyReport.firstMonth);

@@ -1,40 +1,28 @@
-import { Injectable, OnModuleInit } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
+import { Job } from '../jobs/job.decorator';
 import { JobContext, JobHandler } from '../jobs/job-handler';
-import { JobRegistry } from '../jobs/job-registry';
 import { ValidityCheckService } from './validity-check.service';
 
+@Job()
 @Injectable()
-export class ValidityCheckJob implements JobHandler, OnModuleInit {
+export class ValidityCheckJob implements JobHandler {
   readonly name = 'validity-check';
   readonly incremental = true;
 
-  constructor(
-    private readonly registry: JobRegistry,
-    private readonly service: ValidityCheckService,
-  ) {}
-
-  onModuleInit(): void {
-    this.registry.register(this);
-  }
+  constructor(private readonly service: ValidityCheckService) {}
 
   run(context: JobContext): Promise<void> {
     return this.service.sync(context);
   }
 }
 
+@Job()
 @Injectable()
-export class ValidityCheckCleanerJob implements JobHandler, OnModuleInit {
+export class ValidityCheckCleanerJob implements JobHandler {
   readonly name = 'validity-check-cleaner';
   readonly incremental = false;
 
-  constructor(
-    private readonly registry: JobRegistry,
-    private readonly service: ValidityCheckService,
-  ) {}
-
-  onModuleInit(): void {
-    this.registry.register(this);
-  }
+  constructor(private readonly service: ValidityCheckService) {}
 
   run(context: JobContext): Promise<void> {
     return this.service.clean(context);

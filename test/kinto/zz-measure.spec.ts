@@ -27,14 +27,14 @@ async function measure(name: string, repo: ValidityCheckRepository, n: number, l
   }
   times.sort((a, b) => a - b);
   const q = (p: number) => times[Math.floor(p * (times.length - 1))].toFixed(3);
-  process.stdout.write(`${name} n=${n}: median ${q(0.5)} ms, p95 ${q(0.95)} ms, max ${q(1)} ms\n`);
+  console.error(`${name} n=${n}: median ${q(0.5)} ms, p95 ${q(0.95)} ms, max ${q(1)} ms`);
 }
 
 it('measures', async () => {
   Logger.overrideLogger(false);
   const pglite = await Databases.open(loadConfig({ DATA_DIR: '/nonexistent' }), { inMemory: true });
   await pglite.migrate();
-  await measure('pglite', new PgValidityCheckRepository(pglite), 10_000, 2000);
+  console.error('start'); await measure('pglite', new PgValidityCheckRepository(pglite), 10_000, 2000);
   await pglite.close();
   const db = await createTestDatabase('measure');
   const pg = await Databases.open(loadConfig({ DATABASE_URL: db.url }));
