@@ -2,11 +2,12 @@ import { PassThrough, Readable } from 'node:stream';
 import { Injectable, Logger } from '@nestjs/common';
 import { Clock } from '../common/clock';
 import { AppConfig } from '../config/app-config';
+import { Dossier } from '../dossier-source/dossier';
 import { DossierFields, DossierSourceRepository } from '../dossier-source/dossier-source.repository';
 import { JobContext } from '../jobs/job-handler';
 import { OutboxEntry } from '../mail/outbox.repository';
 import { EnqueueEntry, OutboxService } from '../mail/outbox.service';
-import { AlertCursor, AlertFilter, DossierAlerts, StoredAlert } from './alert';
+import { Alert, AlertCursor, AlertFilter, DossierAlerts, StoredAlert } from './alert';
 import { isMailedAlertType } from './alert-type';
 import { ALERT_MAIL_KIND, alertDedupeKey, buildAlert, buildAlertMailEntry } from './alert.builder';
 import { AlertRepository } from './alert.repository';
@@ -82,28 +83,36 @@ export class AlertService {
       // Awaited by the next flush or at the end; until then a failure must not surface as an unhandled rejection.
       writing.catch(() => undefined);
     };
-    for await (const batch of this.source.stream(filter, SOURCE_BATCH, ALERT_FIELDS)) {
-      for (const { dsKey, reason } of batch.broken) {
-        ctx.read();
-        ctx.skip(dsKey, reason);
-      }
-      for (const dossier of batch.dossiers) {
-        ctx.read();
-        const alerts = evaluateAlerts(dossier, ctx.now, this.config.alerts).map((type) =>
-          buildAlert(dossier, type, this.config.dsBaseUrl),
-        );
-        evaluations.push({ dsKey: dossier.dsKey, alerts });
-        for (const alert of alerts) {
-          const mail = buildAlertMailEntry(alert, dossier.dossierId, ctx.now, this.config.contactEmail);
-          if (mail) mails.push(mail);
+    try {
+      for await (const batch of this.source.stream(filter, SOURCE_BATCH, ALERT_FIELDS)) {
+        for (const { dsKey, reason } of batch.broken) {
+          ctx.read();
+          ctx.skip(dsKey, reason);
         }
+        for (const dossier of batch.dossiers) {
+          ctx.read();
+          const alerts = this.alertsOf(dossier, ctx.now);
+          evaluations.push({ dsKey: dossier.dsKey, alerts });
+          for (const alert of alerts) {
+            const mail = buildAlertMailEntry(alert, dossier.dossierId, ctx.now, this.config.contactEmail);
+            if (mail) mails.push(mail);
+          }
+        }
+        handled += batch.dossiers.length + batch.broken.length;
+        if (evaluations.length >= WRITE_BATCH) await flush();
       }
-      handled += batch.dossiers.length + batch.broken.length;
-      if (evaluations.length >= WRITE_BATCH) await flush();
+      await flush();
+    } finally {
+      // Never leave a write running behind a failed run: the next run must not race with it.
+      await writing;
     }
-    await flush();
-    await writing;
     if (queued) ctx.logger.log(`${queued} alert mail(s) queued`);
+  }
+
+  private alertsOf(dossier: Dossier, now: Date): Alert[] {
+    return evaluateAlerts(dossier, now, this.config.alerts).map((type) =>
+      buildAlert(dossier, type, this.config.dsBaseUrl),
+    );
   }
 
   /** Removes the alerts, not the record of the mails sent: a later sync mails nobody twice (S3). */

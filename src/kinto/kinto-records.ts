@@ -42,16 +42,23 @@ const RESERVED = /batch/i;
 /**
  * A record id in Kinto's alphabet, derived from a natural key so that writing the same thing twice writes the same
  * record (Kinto has no unique constraint on data). A key already in the alphabet stays readable in kinto-admin
- * (`vc-14131-4518237`); any other key is hashed (`vc_` + sha1 hex), with `_` after the prefix so that the two forms
- * never collide. No id may contain "batch": Kinto rejects any `/batch` sub-request whose path does.
+ * (`vc-14131-4518237`, `al-14131-1-closedWithSupOneYear`): only the first part may contain `-`, so the parts can be
+ * told apart again from the right. Any other key is hashed (`vc_` + sha1 hex of the parts), with `_` after the
+ * prefix so that the two forms never collide. No id may contain "batch": Kinto rejects any `/batch` sub-request
+ * whose path does.
  */
 export function kintoId(prefix: string, ...parts: Array<string | number>): string {
   if (!/^[a-z]+$/.test(prefix) || RESERVED.test(prefix)) throw new Error(`bad Kinto id prefix: ${prefix}`);
-  const key = parts.map(String).join('-');
-  if (key.length > 0 && key.length <= 200 && /^[a-zA-Z0-9_-]+$/.test(key) && !RESERVED.test(key)) {
-    return `${prefix}-${key}`;
-  }
-  return `${prefix}_${createHash('sha1').update(key).digest('hex')}`;
+  const texts = parts.map(String);
+  const key = texts.join('-');
+  const readable =
+    texts.length > 0 &&
+    /^[a-zA-Z0-9_-]+$/.test(texts[0]) &&
+    texts.slice(1).every((t) => /^[a-zA-Z0-9_]+$/.test(t)) &&
+    key.length <= 200 &&
+    !RESERVED.test(key);
+  if (readable) return `${prefix}-${key}`;
+  return `${prefix}_${createHash('sha1').update(JSON.stringify(texts)).digest('hex')}`;
 }
 
 /** Guards every request path we build: a malformed id would address another resource, or break a whole batch. */

@@ -77,12 +77,21 @@ export class PgOutboxRepository extends OutboxRepository {
   }
 
   async addIfAbsent(entries: NewOutboxEntry[]): Promise<string[]> {
+    if (entries.length === 0) return [];
+    // Reruns offer the same mails again: look the keys up first rather than ship every body to be discarded.
+    const known = await queryRows<{ dedupe_key: string }>(
+      this.databases.main,
+      sql`SELECT dedupe_key FROM mail_outbox
+           WHERE dedupe_key IN (SELECT jsonb_array_elements_text(${JSON.stringify(entries.map((e) => e.dedupeKey))}::jsonb))`,
+    );
+    const skip = new Set(known.map((r) => r.dedupe_key));
+    const fresh = entries.filter((e) => !skip.has(e.dedupeKey));
     const created: string[] = [];
-    for (let i = 0; i < entries.length; i += INSERT_CHUNK) {
+    for (let i = 0; i < fresh.length; i += INSERT_CHUNK) {
       const rows = await this.databases.main
         .insert(mailOutbox)
         .values(
-          entries.slice(i, i + INSERT_CHUNK).map((e) => ({
+          fresh.slice(i, i + INSERT_CHUNK).map((e) => ({
             dedupeKey: e.dedupeKey,
             kind: e.kind,
             recipients: { to: e.mail.to, cc: e.mail.cc, bcc: e.mail.bcc },
@@ -96,6 +105,7 @@ export class PgOutboxRepository extends OutboxRepository {
             processedAt: e.state === 'blocked' ? e.createdAt : null,
           })),
         )
+        // Still conditional: another run may have queued the same mail since the lookup.
         .onConflictDoNothing({ target: mailOutbox.dedupeKey })
         .returning({ dedupeKey: mailOutbox.dedupeKey });
       created.push(...rows.map((r) => r.dedupeKey));
