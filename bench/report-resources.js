@@ -3,5 +3,8 @@ const { writeSync } = require('node:fs');
 
 process.on('exit', () => {
   const usage = process.resourceUsage();
-  writeSync(2, `\n@@resources ${JSON.stringify({ maxRssMb: Math.round(usage.maxRSS / 1024), cpuMs: Math.round((usage.userCPUTime + usage.systemCPUTime) / 1000) })}\n`);
+  writeSync(
+    2,
+    `\n@@resources ${JSON.stringify({ maxRssMb: Math.round(usage.maxRSS / 1024), cpuMs: Math.round((usage.userCPUTime + usage.systemCPUTime) / 1000) })}\n`,
+  );
 });

@@ -6,6 +6,7 @@
 const { spawn } = require('node:child_process');
 const { join } = require('node:path');
 const { Client } = require('pg');
+const { URL } = require('node:url');
 const autocannon = require('autocannon');
 
 const args = process.argv.slice(2);
@@ -63,7 +64,8 @@ function measure(wifArgs) {
     child.on('error', reject);
     child.on('close', (code) => {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      const resources = JSON.parse((/@@resources (.*)/.exec(err) || [, '{}'])[1]);
+      const match = /@@resources (.*)/.exec(err);
+      const resources = match ? JSON.parse(match[1]) : {};
       if (code !== 0) return reject(new Error(`wif ${wifArgs.join(' ')} exited ${code}\n${err}`));
       const last = out.trim().split('\n').pop();
       resolve({ seconds: Number(seconds.toFixed(2)), ...resources, summary: last ? JSON.parse(last) : null });
@@ -71,9 +73,20 @@ function measure(wifArgs) {
   });
 }
 
-function startServer() {
+function stopServer(child) {
+  return new Promise((resolve) => {
+    child.removeAllListeners('close');
+    child.once('close', resolve);
+    child.kill('SIGTERM');
+  });
+}
+
+function startServer(extraEnv) {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [WIF, 'serve'], { env: { ...ENV, LOG_LEVEL: 'log' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [WIF, 'serve'], {
+      env: { ...ENV, ...extraEnv, LOG_LEVEL: 'log' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     const onData = (d) => {
       out += d;
@@ -114,43 +127,70 @@ async function main() {
   const seed = await measure(['seed-demo', '--dossiers', String(N)]);
   console.log(`seed-demo: ${seed.seconds} s (setup, not a target)`);
 
-  const registered = (job) => measure(['sync', job, '--all']).catch((e) => (/Unknown job/.test(e.message) ? null : Promise.reject(e)));
+  const registered = (job) =>
+    measure(['sync', job, '--all']).catch((e) => (/Unknown job/.test(e.message) ? null : Promise.reject(e)));
   const vc = await measure(['sync', 'validity-check', '--all']);
   console.log(`validity-check --all: ${vc.seconds} s, peak RSS ${vc.maxRssMb} MB`, JSON.stringify(vc.summary));
   const alert = await registered('alert');
-  if (alert) console.log(`alert --all: ${alert.seconds} s, peak RSS ${alert.maxRssMb} MB`, JSON.stringify(alert.summary));
+  if (alert) {
+    console.log(`alert --all: ${alert.seconds} s, peak RSS ${alert.maxRssMb} MB`, JSON.stringify(alert.summary));
+  }
+  if (alert) {
+    const file = join(__dirname, 'out', 'alerts.xlsx');
+    require('node:fs').mkdirSync(join(__dirname, 'out'), { recursive: true });
+    const exported = await measure(['export-alerts', '--out', file]);
+    console.log(
+      `alerts download (export-alerts): ${exported.seconds} s, ${(exported.summary.bytes / 1048576).toFixed(1)} MiB, peak RSS ${exported.maxRssMb} MB`,
+    );
+  }
   const monthly = await registered('monthly-report');
-  if (monthly) console.log(`monthly-report --all: ${monthly.seconds} s, peak RSS ${monthly.maxRssMb} MB`, JSON.stringify(monthly.summary));
+  if (monthly) {
+    console.log(
+      `monthly-report --all: ${monthly.seconds} s, peak RSS ${monthly.maxRssMb} MB`,
+      JSON.stringify(monthly.summary),
+    );
+  }
 
   const bo = new Client({ connectionString: ENV.DATABASE_URL });
   await bo.connect();
-  const valid = (await bo.query('SELECT dossier_id, date_de_naissance FROM validity_check ORDER BY random() LIMIT 200')).rows;
+  const valid = (
+    await bo.query('SELECT dossier_id, date_de_naissance FROM validity_check ORDER BY random() LIMIT 1000')
+  ).rows;
   await bo.end();
+  // 2,000 distinct requests: half valid checks, a quarter unknown dossiers, a quarter malformed input.
+  const checks = [];
+  for (let i = 0; i < 2000; i++) {
+    const v = valid[i % Math.max(valid.length, 1)];
+    let path;
+    if (i % 2 === 0 && v) path = `/api/v1/apt_validity_check/${v.dossier_id}/${v.date_de_naissance}`;
+    else if (i % 4 === 1) path = `/api/v1/apt_validity_check/${900000 + i}/1990-01-01`;
+    else path = `/api/v1/apt_validity_check/abc${i}/1990-13-01`;
+    checks.push({ method: 'GET', path });
+  }
 
-  const server = await startServer();
-  try {
-    const checks = [];
-    for (let i = 0; i < 200; i++) {
-      const v = valid[i % Math.max(valid.length, 1)];
-      if (i % 2 === 0 && v) checks.push({ method: 'GET', path: `/api/v1/apt_validity_check/${v.dossier_id}/${v.date_de_naissance}` });
-      else if (i % 4 === 1) checks.push({ method: 'GET', path: `/api/v1/apt_validity_check/${900000 + i}/1990-01-01` });
-      else checks.push({ method: 'GET', path: `/api/v1/apt_validity_check/abc${i}/1990-13-01` });
+  for (const [title, cacheSeconds] of [
+    ['public check, answer cache on (default)', '60'],
+    ['public check, answer cache off', '0'],
+  ]) {
+    const server = await startServer({ PUBLIC_CHECK_CACHE_SECONDS: cacheSeconds });
+    try {
+      await load('warm-up', checks.slice(0, 100)).catch(() => undefined);
+      await load(title, checks);
+      console.log(`server peak RSS: ${peakRssMb(server.pid)} MB`);
+      if (alert && cacheSeconds === '0') {
+        const started = process.hrtime.bigint();
+        const res = await fetch(`http://127.0.0.1:${PORT}/api/admin/alerts/download`, {
+          headers: { authorization: `Bearer ${TOKEN}` },
+        });
+        const size = (await res.arrayBuffer()).byteLength;
+        const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+        console.log(
+          `alerts download over HTTP: ${res.status}, ${(size / 1048576).toFixed(1)} MiB in ${seconds.toFixed(2)} s`,
+        );
+      }
+    } finally {
+      await stopServer(server);
     }
-    await load('warm-up', checks.slice(0, 20)).catch(() => undefined);
-    await load('public check (mixed: valid, unknown, malformed)', checks);
-
-    if (alert) {
-      const started = process.hrtime.bigint();
-      const res = await fetch(`http://127.0.0.1:${PORT}/api/admin/alerts/download`, {
-        headers: { authorization: `Bearer ${TOKEN}` },
-      });
-      const size = (await res.arrayBuffer()).byteLength;
-      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      console.log(`alerts download: HTTP ${res.status}, ${(size / 1024).toFixed(0)} KiB in ${seconds.toFixed(2)} s, server peak RSS ${peakRssMb(server.pid)} MB`);
-    }
-    console.log(`server peak RSS over the whole run: ${peakRssMb(server.pid)} MB`);
-  } finally {
-    server.kill('SIGTERM');
   }
 }
 
