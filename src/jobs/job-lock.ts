@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { Databases } from '../database/database';
 
 export interface LockHandle {
@@ -18,6 +18,7 @@ export abstract class JobLock {
 @Injectable()
 export class PgJobLock extends JobLock {
   private readonly held = new Set<string>();
+  private readonly logger = new Logger('JobLock');
 
   constructor(private readonly databases: Databases) {
     super();
@@ -46,8 +47,12 @@ export class PgJobLock extends JobLock {
       throw error;
     }
     const session = client;
+    // The session can die while checked out (server restart, network): say so rather than crash the process.
+    const onError = (error: Error) => this.logger.error(`lock session of ${job} lost: ${error.message}`);
+    session.on('error', onError);
     return {
       release: async () => {
+        session.off('error', onError);
         try {
           await session.query("SELECT pg_advisory_unlock(hashtext('wif-job'), hashtext($1))", [job]);
           session.release();
