@@ -1,11 +1,11 @@
-import { addCalendarDays, addCalendarMonths, daysBetween, parisDay } from '../common/paris-time';
+import { daysBetween, parisDay } from '../common/paris-time';
 import {
   AggregatorGroup,
   DossierMetadata,
   DossierRecordRow,
   ProcedureConfigRow,
 } from '../dossier-source/aggregator-row';
-import { DAY, dayOf, HOUR, iso, MINUTE, SECOND } from './demo-calendar';
+import { addDays, addMonths, DAY, dayOf, HOUR, iso, MINUTE, SECOND } from './demo-calendar';
 import { Champ, DEBUT_APT, FIN_APT, procedureForm, ProcedureForm } from './demo-form';
 import { slug, upperAscii } from './demo-spelling';
 import {
@@ -473,8 +473,8 @@ class DossierFactory {
     // Introductions have no APT annotations at all.
     const debut: Annotation = { present: !isIntroduction, value: '' };
     const fin: Annotation = { present: !isIntroduction, value: '' };
-    let contractStart = addCalendarDays(dayOf(t.initiatedMs), r.int(5, 30));
-    let contractEnd = addCalendarDays(addCalendarMonths(contractStart, r.pick([3, 6, 9, 12])), -1);
+    let contractStart = addDays(dayOf(t.initiatedMs), r.int(5, 30));
+    let contractEnd = addDays(addMonths(contractStart, r.pick([3, 6, 9, 12])), -1);
     if (!isIntroduction && t.state === 'closed' && t.processedMs !== null) {
       [debut.value, fin.value] = this.aptDates(t.processedMs);
       contractStart = debut.value;
@@ -527,14 +527,14 @@ class DossierFactory {
   /** Start a few days after the decision, 1 to 12 months long; a few end right around today. */
   private aptDates(processedMs: number): [string, string] {
     const r = this.random;
-    const start = addCalendarDays(dayOf(processedMs), r.pick([1, 1, 2, 2, 3, 4, 5, 7, 10]));
+    const start = addDays(dayOf(processedMs), r.pick([1, 1, 2, 2, 3, 4, 5, 7, 10]));
     const sinceDecision = daysBetween(dayOf(processedMs), this.today);
     if (sinceDecision > 40 && sinceDecision < 360 && r.chance(ENDS_AROUND_TODAY_SHARE)) {
-      const end = addCalendarDays(this.today, r.int(-1, 1));
-      if (daysBetween(start, end) >= 27 && end < addCalendarMonths(start, 12)) return [start, end];
+      const end = addDays(this.today, r.int(-1, 1));
+      if (daysBetween(start, end) >= 27 && end < addMonths(start, 12)) return [start, end];
     }
-    if (r.chance(0.1)) return [start, addCalendarDays(start, r.int(30, 360))];
-    return [start, addCalendarDays(addCalendarMonths(start, APT_MONTHS.pick(r)), -1)];
+    if (r.chance(0.1)) return [start, addDays(start, r.int(30, 360))];
+    return [start, addDays(addMonths(start, APT_MONTHS.pick(r)), -1)];
   }
 
   private applyAptAnomaly(anomaly: AptAnomaly, debut: Annotation, fin: Annotation): void {
@@ -555,18 +555,18 @@ class DossierFactory {
         fin.value = r.chance(0.7) ? '' : null;
         return;
       case 'endBeforeStart':
-        fin.value = addCalendarDays(start, -r.int(1, 300));
+        fin.value = addDays(start, -r.int(1, 300));
         return;
       case 'overOneYear':
         // Half of them are within 12 months and 30 days, which only the calendar-month rule catches (B11).
-        fin.value = r.chance(0.5) ? addCalendarDays(addCalendarMonths(start, 12), r.int(1, 27)) : addCalendarMonths(start, r.int(13, 24));
+        fin.value = r.chance(0.5) ? addDays(addMonths(start, 12), r.int(1, 27)) : addMonths(start, r.int(13, 24));
         return;
       case 'oneYear': {
         // Exactly 12 months, the longest allowed; avoid the 29th-31st where "12 months later" is ambiguous.
         const day = Number(start.slice(8, 10));
-        const first = day > 28 ? addCalendarDays(start, 32 - day).slice(0, 8) + '01' : start;
+        const first = day > 28 ? addDays(start, 32 - day).slice(0, 8) + '01' : start;
         debut.value = first;
-        fin.value = addCalendarMonths(first, 12);
+        fin.value = addMonths(first, 12);
         return;
       }
     }
@@ -610,7 +610,7 @@ class DossierFactory {
     const person = this.person(country.names, woman);
     // Students are mostly in their early twenties; introductions bring in older, qualified workers.
     const age = isIntroduction ? r.int(23, 40) : 17 + Math.floor(24 * r.next() ** 2);
-    const birthDate = addCalendarDays(addCalendarMonths(dayOf(createdMs), -12 * age), -r.int(0, 360));
+    const birthDate = addDays(addMonths(dayOf(createdMs), -12 * age), -r.int(0, 360));
     const emailName = `${slug(person.first).replace(/-/g, '')}.${slug(person.last).replace(/-/g, '')}`;
     return {
       civilite: woman ? 'Mme' : 'M.',
@@ -721,7 +721,7 @@ class DossierFactory {
       ['Référence de l’ancienne autorisation de travail', renewal ? String(r.int(200000, 299999)) : ''],
       ['Document autorisant le séjour en France', null],
       ['Numéro', isIntroduction ? '' : r.digits(10)],
-      ['Date d’expiration', isIntroduction ? '' : addCalendarDays(permitEnd, r.int(0, 240))],
+      ['Date d’expiration', isIntroduction ? '' : addDays(permitEnd, r.int(0, 240))],
       ['Département qui figure sur le titre de séjour', isIntroduction ? '' : group.label],
       ['Délivré par', isIntroduction ? '' : departement.prefecture],
       ['Employeur', null],

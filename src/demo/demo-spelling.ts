@@ -1,6 +1,7 @@
-/** The spellings DS and SIRENE give names: upper-case ASCII for addresses, slugs for e-mail addresses. */
-
-/** Caches a string function whose inputs all come from the finite tables of the vocabulary, so the cache stays small. */
+/**
+ * The spellings DS and SIRENE give names: upper-case ASCII in addresses, slugs in e-mail addresses. Both are cached,
+ * since their inputs all come from the finite tables of the vocabulary, so the caches stay small.
+ */
 function memoize(fn: (text: string) => string): (text: string) => string {
   const cache = new Map<string, string>();
   return (text) => {
