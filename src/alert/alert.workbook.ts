@@ -1,5 +1,5 @@
 import { Writable } from 'node:stream';
-import ExcelJS from 'exceljs';
+import { loadExcelJS } from '../excel/exceljs';
 import { frenchDate } from '../common/paris-time';
 import { OutboxEntry } from '../mail/outbox.repository';
 import { StoredAlert } from './alert';
@@ -104,7 +104,7 @@ export async function writeAlertWorkbook(
   output: Writable,
   createdAt: Date,
 ): Promise<void> {
-  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({
+  const workbook = new (loadExcelJS().stream.xlsx.WorkbookWriter)({
     stream: output,
     useStyles: false,
     useSharedStrings: false,

@@ -58,18 +58,22 @@ function projection(include: DossierFields): SQL {
   ${include.messages ? pairs(sql`d->'commentaires'`, sql`e->>'email'`, sql`e->>'created_at'`) : sql`NULL`} AS messages`;
 }
 
-/** The page of rows, with the document detoasted once per row (OFFSET 0 keeps the planner from inlining it). */
+/**
+ * One page of rows, the document detoasted once per row (OFFSET 0 keeps the planner from inlining it). The keys are
+ * chosen first and alone: whatever plan PostgreSQL picks for the range (a sort after a bitmap scan, with stale
+ * statistics), the costly columns are computed for the page's rows only.
+ */
 const page = (filter: DossierFilter, after: string, limit: number) => sql`
-  SELECT ds_key, procedure_id, ${STATE} AS state, last_modified,
-         metadata->'group' AS grp,
-         metadata->'instructors_history' AS history,
-         metadata->'initiated_at' AS meta_initiated_at,
-         metadata->'received_at' AS meta_received_at,
-         metadata->'processed_at' AS meta_processed_at,
-         ds_data || '{}'::jsonb AS d
-    FROM dossier_record
-   WHERE ${where(filter)} AND ds_key > ${after}
-   ORDER BY ds_key LIMIT ${limit} OFFSET 0`;
+  SELECT r.ds_key, r.procedure_id, ${STATE} AS state, r.last_modified,
+         r.metadata->'group' AS grp,
+         r.metadata->'instructors_history' AS history,
+         r.metadata->'initiated_at' AS meta_initiated_at,
+         r.metadata->'received_at' AS meta_received_at,
+         r.metadata->'processed_at' AS meta_processed_at,
+         r.ds_data || '{}'::jsonb AS d
+    FROM (SELECT ds_key FROM dossier_record WHERE ${where(filter)} AND ds_key > ${after} ORDER BY ds_key LIMIT ${limit}) k
+    JOIN dossier_record r ON r.ds_key = k.ds_key
+  OFFSET 0`;
 
 const STATE = sql`COALESCE(state, metadata->>'state', ds_data->>'state')`;
 

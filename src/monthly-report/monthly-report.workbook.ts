@@ -1,4 +1,5 @@
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
+import { loadExcelJS } from '../excel/exceljs';
 import { Writable } from 'stream';
 import { finished } from 'stream/promises';
 import { formatYearMonth } from '../common/paris-time';
@@ -102,7 +103,7 @@ const HYPERLINK_FONT: Partial<ExcelJS.Font> = { color: { argb: 'FF0563C1' }, und
 
 /** A workbook signed `Work In France` and dated from the caller's clock, so the same input gives the same content. */
 export function createReportWorkbook(generatedAt: Date): ExcelJS.Workbook {
-  const workbook = new ExcelJS.Workbook();
+  const workbook = new (loadExcelJS().Workbook)();
   workbook.creator = 'Work In France';
   workbook.lastModifiedBy = 'Work In France';
   workbook.created = generatedAt;

@@ -1,4 +1,4 @@
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 import { formatYearMonth } from '../common/paris-time';
 import { frenchMonthName, frenchMonthYear } from './french-months';
 import { CategoryKey, MonthCounts, MonthlyReport } from './monthly-report.types';
