@@ -103,11 +103,11 @@ const peakRssMb = (pid) => {
   return Math.round(Number(/VmHWM:\s+(\d+)/.exec(status)[1]) / 1024);
 };
 
-async function load(title, requests) {
+async function load(title, requests, duration = DURATION) {
   const result = await autocannon({
     url: `http://127.0.0.1:${PORT}`,
     connections: CONNECTIONS,
-    duration: DURATION,
+    duration,
     requests,
   });
   const statuses = { '2xx': result['2xx'], '4xx': result['4xx'], '5xx': result['5xx'], errors: result.errors };
@@ -174,7 +174,7 @@ async function main() {
   ]) {
     const server = await startServer({ PUBLIC_CHECK_CACHE_SECONDS: cacheSeconds });
     try {
-      await load('warm-up', checks.slice(0, 100)).catch(() => undefined);
+      await load('warm-up', checks.slice(0, 100), 3).catch(() => undefined);
       await load(title, checks);
       console.log(`server peak RSS: ${peakRssMb(server.pid)} MB`);
       if (alert && cacheSeconds === '0') {
