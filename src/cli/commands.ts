@@ -42,10 +42,11 @@ export async function serve(ctx: CliContext): Promise<void> {
   await app.init();
   const seeded = await app.get(DemoSeeder).seedOnFirstStart();
   if (seeded) {
-    // A newcomer should get answers right away rather than at the next cron tick.
+    // A newcomer should get answers right away rather than at the next cron tick; full runs mail nothing.
     const runner = app.get(JobRunner);
-    for (const job of ['validity-check', 'alert'].filter((j) => app.get(JobRegistry).names().includes(j))) {
-      runner.start(job, { trigger: 'cli' }).catch((e) => logger.warn(`${job}: ${String(e)}`));
+    for (const job of ['validity-check', 'alert', 'monthly-report']) {
+      if (!app.get(JobRegistry).names().includes(job)) continue;
+      runner.start(job, { trigger: 'cli', full: true }).catch((e) => logger.warn(`${job}: ${String(e)}`));
     }
   }
   // Close gracefully (stop crons, finish the HTTP requests, flush the embedded database) and exit 0.
