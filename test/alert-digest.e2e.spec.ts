@@ -2,9 +2,8 @@ import { Alert, AlertGroup } from '../src/alert/alert';
 import { ALERT_MESSAGES, AlertType } from '../src/alert/alert-type';
 import { AlertRepository } from '../src/alert/alert.repository';
 import { JobRunner } from '../src/jobs/job-runner.service';
-import { createTestApp, TestApp } from './helpers/app';
-import { createTestDatabase, TestDatabase } from './helpers/postgres';
-import { startMimeSmtpServer, TestMimeSmtpServer } from './helpers/smtp-mime';
+import { createMailTestApp, MailTestApp, TestApp } from './helpers/app';
+import { TestSmtpServer } from './helpers/smtp';
 
 // 07:00 in Paris on Wednesday 10 March 2021, the digest's cron time.
 const NOW = new Date('2021-03-10T06:00:00Z');
@@ -31,29 +30,17 @@ function alert(dsKey: string, alertType: AlertType, group: AlertGroup = PARIS): 
 }
 
 describe('daily alert digest (PostgreSQL, real SMTP server)', () => {
-  let db: TestDatabase;
-  let smtp: TestMimeSmtpServer;
+  let mail: MailTestApp | undefined;
   let t: TestApp;
+  let smtp: TestSmtpServer;
 
   beforeAll(async () => {
-    db = await createTestDatabase('alert_digest');
-    smtp = await startMimeSmtpServer();
-    t = await createTestApp(
-      {
-        DATABASE_URL: db.url,
-        MAIL_ENABLED: 'true',
-        MAIL_HOST: '127.0.0.1',
-        MAIL_PORT: String(smtp.port),
-        ALERT_DIGEST_RECIPIENTS: RECIPIENTS.join(','),
-      },
-      NOW,
-    );
+    mail = await createMailTestApp('alert_digest', { ALERT_DIGEST_RECIPIENTS: RECIPIENTS.join(',') }, NOW, {
+      multipart: true,
+    });
+    ({ t, smtp } = mail);
   });
-  afterAll(async () => {
-    await t?.close();
-    await smtp?.close();
-    await db?.drop();
-  });
+  afterAll(() => mail?.close());
   beforeEach(async () => {
     await t.reset();
     smtp.clear();

@@ -3,7 +3,7 @@ import { buildAlertMail } from '../src/alert/alert-mail.templates';
 import { mailOutbox } from '../src/database/schema';
 import { JobRunner } from '../src/jobs/job-runner.service';
 import { OutboxService } from '../src/mail/outbox.service';
-import { ADMIN_TOKEN, createTestApp, TestApp } from './helpers/app';
+import { ADMIN_TOKEN, createMailTestApp, createTestApp, mailEnv, MailTestApp, TestApp } from './helpers/app';
 import { dossierRow, RowOptions } from './helpers/dossier-row';
 import { createTestDatabase, TestDatabase } from './helpers/postgres';
 import { startSmtpServer, TestSmtpServer } from './helpers/smtp';
@@ -28,19 +28,13 @@ const badDates = (dossierId: number, extra: Partial<RowOptions> = {}) =>
     ...extra,
   });
 
-function mailEnv(smtp: TestSmtpServer, db: TestDatabase, extra: Record<string, string> = {}) {
-  return {
-    DATABASE_URL: db.url,
-    MAIL_ENABLED: 'true',
-    MAIL_HOST: '127.0.0.1',
-    MAIL_PORT: String(smtp.port),
-    MAIL_FROM: 'Work In France <contact@workinfrance.beta.gouv.fr>',
-    MAIL_MAX_ATTEMPTS: '3',
-    MAIL_RETRY_BASE_SECONDS: '60',
-    CONTACT_EMAIL: CONTACT,
-    ...extra,
-  };
-}
+/** The mail settings every test here runs with, on top of `mailEnv`. */
+const MAIL_SETTINGS = {
+  MAIL_FROM: 'Work In France <contact@workinfrance.beta.gouv.fr>',
+  MAIL_MAX_ATTEMPTS: '3',
+  MAIL_RETRY_BASE_SECONDS: '60',
+  CONTACT_EMAIL: CONTACT,
+};
 
 function helpers(get: () => TestApp) {
   const run = (job: string, full = false) => get().app.get(JobRunner).runToEnd(job, { trigger: 'cli', full });
@@ -49,21 +43,16 @@ function helpers(get: () => TestApp) {
 }
 
 describe('alert mails over a real SMTP server', () => {
-  let db: TestDatabase;
+  let mail: MailTestApp | undefined;
   let smtp: TestSmtpServer;
   let t: TestApp;
   const { run, outbox } = helpers(() => t);
 
   beforeAll(async () => {
-    db = await createTestDatabase('alert_email');
-    smtp = await startSmtpServer();
-    t = await createTestApp(mailEnv(smtp, db), NOW);
+    mail = await createMailTestApp('alert_email', MAIL_SETTINGS, NOW);
+    ({ t, smtp } = mail);
   });
-  afterAll(async () => {
-    await t?.close();
-    await smtp?.close();
-    await db?.drop();
-  });
+  afterAll(() => mail?.close());
   beforeEach(async () => {
     await t.reset();
     smtp.clear();
@@ -267,7 +256,7 @@ describe('alert mails with MAIL_ENABLED=false (B18)', () => {
   });
 
   it('sends nothing and marks nothing, then sends the waiting mail once mail is enabled', async () => {
-    t = await createTestApp(mailEnv(smtp, db, { MAIL_ENABLED: 'false' }), NOW);
+    t = await createTestApp(mailEnv(db, smtp, { ...MAIL_SETTINGS, MAIL_ENABLED: 'false' }), NOW);
     await t.insertDossiers([badDates(140001)]);
     await run('alert');
     expect(await run('alert-email')).toMatchObject({ status: 'succeeded', read: 0, written: 0 });
@@ -278,7 +267,7 @@ describe('alert mails with MAIL_ENABLED=false (B18)', () => {
     ]);
     await t.close();
 
-    t = await createTestApp(mailEnv(smtp, db), NOW);
+    t = await createTestApp(mailEnv(db, smtp, MAIL_SETTINGS), NOW);
     await run('alert-email');
     expect(smtp.received).toHaveLength(1);
     expect((await outbox())[0].state).toBe('sent');

@@ -4,10 +4,9 @@ import { procedureConfig } from '../src/database/aggregator-schema';
 import { queryRows } from '../src/database/database';
 import { JobRunner } from '../src/jobs/job-runner.service';
 import { MonthlyReport } from '../src/monthly-report/monthly-report.types';
-import { ADMIN_TOKEN, createTestApp, TestApp } from './helpers/app';
+import { ADMIN_TOKEN, createMailTestApp, MailTestApp, TestApp } from './helpers/app';
 import { dossierRow, RowOptions } from './helpers/dossier-row';
-import { createTestDatabase, TestDatabase } from './helpers/postgres';
-import { startMimeSmtpServer, TestMimeSmtpServer } from './helpers/smtp-mime';
+import { TestSmtpServer } from './helpers/smtp';
 
 // 08:00 in Paris on 1 October 2020, when the cron builds September.
 const NOW = new Date('2020-10-01T06:00:00Z');
@@ -57,19 +56,14 @@ function values(sheet: ExcelJS.Worksheet, fromRow: number, toRow: number, column
 }
 
 describe('monthly reports (PostgreSQL, over HTTP, with a real SMTP server)', () => {
-  let db: TestDatabase;
-  let smtp: TestMimeSmtpServer;
+  let mail: MailTestApp | undefined;
   let t: TestApp;
+  let smtp: TestSmtpServer;
 
   beforeAll(async () => {
-    db = await createTestDatabase('monthly_report');
-    smtp = await startMimeSmtpServer();
-    t = await createTestApp(
+    mail = await createMailTestApp(
+      'monthly_report',
       {
-        DATABASE_URL: db.url,
-        MAIL_ENABLED: 'true',
-        MAIL_HOST: '127.0.0.1',
-        MAIL_PORT: String(smtp.port),
         MONTHLY_REPORT_FIRST_MONTH: '2020-07',
         // The original variable name, still read.
         MONTHLY_REPORT_EMAIL_RECEPIENT: NATIONAL,
@@ -77,7 +71,9 @@ describe('monthly reports (PostgreSQL, over HTTP, with a real SMTP server)', () 
         MONTHLY_REPORT_RECIPIENTS_75_INTRODUCTION: `${UD75},${NATIONAL.toUpperCase()}`,
       },
       NOW,
+      { multipart: true },
     );
+    ({ t, smtp } = mail);
     // Three groups rather than the 37 real ones keep the national mail readable.
     await t.databases.main.delete(procedureConfig);
     await t.databases.main.insert(procedureConfig).values([
@@ -86,11 +82,7 @@ describe('monthly reports (PostgreSQL, over HTTP, with a real SMTP server)', () 
       { procedures: [33588], group: PARIS_INTRODUCTION },
     ]);
   });
-  afterAll(async () => {
-    await t?.close();
-    await smtp?.close();
-    await db?.drop();
-  });
+  afterAll(() => mail?.close());
   beforeEach(async () => {
     await t.reset();
     smtp.clear();

@@ -1,6 +1,6 @@
 import { loadConfig } from '../config/app-config';
-import { dossierRecord } from '../database/aggregator-schema';
 import { Databases } from '../database/database';
+import { insertDossierRecords } from '../../test/helpers/aggregator';
 import { dossierRow, RowOptions } from '../../test/helpers/dossier-row';
 import { createTestDatabase, TestDatabase } from '../../test/helpers/postgres';
 import { DossierRecordRow } from './aggregator-row';
@@ -108,21 +108,6 @@ function dataset(): DossierRecordRow[] {
   return rows;
 }
 
-async function insert(databases: Databases, rows: DossierRecordRow[]): Promise<void> {
-  await databases.main.insert(dossierRecord).values(
-    rows.map((r) => ({
-      dsKey: r.ds_key,
-      dsData: r.ds_data,
-      metadata: r.metadata,
-      procedureId: r.procedure_id,
-      createdAt: r.created_at,
-      processedAt: r.processed_at,
-      lastModified: r.last_modified,
-      state: r.state,
-    })),
-  );
-}
-
 async function collect(generator: AsyncGenerator<MonthDecisions>): Promise<MonthDecisions[]> {
   const months: MonthDecisions[] = [];
   for await (const month of generator) months.push(month);
@@ -158,7 +143,7 @@ describe.each(backends)('dossier statistics in SQL (%s)', (_name, open) => {
     const opened = await open();
     cleanup = opened.cleanup;
     await opened.databases.migrate();
-    await insert(opened.databases, dataset());
+    await insertDossierRecords(opened.databases, dataset());
     repository = new PgDossierStatisticsRepository(opened.databases, loadConfig({ DS_BASE_URL: `${DS}/` }));
     [march] = await collect(repository.decisionsByMonth({ year: 2021, month: 3 }, { year: 2021, month: 3 }));
   });

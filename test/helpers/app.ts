@@ -5,11 +5,14 @@ import { sql } from 'drizzle-orm';
 import { AppModule } from '../../src/app.module';
 import { Clock, FixedClock } from '../../src/common/clock';
 import { AppConfig, loadConfig } from '../../src/config/app-config';
-import { dossierRecord, procedureConfig } from '../../src/database/aggregator-schema';
+import { procedureConfig } from '../../src/database/aggregator-schema';
 import { Databases } from '../../src/database/database';
 import { DossierRecordRow } from '../../src/dossier-source/aggregator-row';
 import { PROCEDURE_CONFIGS } from '../../src/demo/procedure-configs';
 import { configureApp, createFastifyAdapter } from '../../src/server';
+import { insertDossierRecords } from './aggregator';
+import { createTestDatabase, TestDatabase } from './postgres';
+import { SmtpServerOptions, startSmtpServer, TestSmtpServer } from './smtp';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789';
 
@@ -51,21 +54,7 @@ export async function createTestApp(env: Record<string, string>, now: Date): Pro
     config,
     clock,
     databases,
-    insertDossiers: async (rows) => {
-      if (rows.length === 0) return;
-      await databases.main.insert(dossierRecord).values(
-        rows.map((r) => ({
-          dsKey: r.ds_key,
-          dsData: r.ds_data,
-          metadata: r.metadata,
-          procedureId: r.procedure_id,
-          createdAt: r.created_at,
-          processedAt: r.processed_at,
-          lastModified: r.last_modified,
-          state: r.state,
-        })),
-      );
-    },
+    insertDossiers: (rows) => insertDossierRecords(databases, rows),
     reset: async () => {
       await databases.main.execute(
         sql`TRUNCATE validity_check, alert, mail_outbox, monthly_report, synchro_history, job_run, dossier_record`,
@@ -74,4 +63,55 @@ export async function createTestApp(env: Record<string, string>, now: Date): Pro
     },
     close: () => app.close(),
   };
+}
+
+/** The settings that run the application on `db` and send its mail to the loopback `smtp` server. */
+export function mailEnv(
+  db: TestDatabase,
+  smtp: TestSmtpServer,
+  extra: Record<string, string> = {},
+): Record<string, string> {
+  return {
+    DATABASE_URL: db.url,
+    MAIL_ENABLED: 'true',
+    MAIL_HOST: '127.0.0.1',
+    MAIL_PORT: String(smtp.port),
+    ...extra,
+  };
+}
+
+export interface MailTestApp {
+  t: TestApp;
+  smtp: TestSmtpServer;
+  /** Closes the application and the SMTP server, and drops the database. */
+  close(): Promise<void>;
+}
+
+/** `createTestApp` on a database of its own (`label`), with mail enabled and sent to a loopback SMTP server. */
+export async function createMailTestApp(
+  label: string,
+  env: Record<string, string>,
+  now: Date,
+  smtpOptions: SmtpServerOptions = {},
+): Promise<MailTestApp> {
+  const db = await createTestDatabase(label);
+  let smtp: TestSmtpServer | undefined;
+  try {
+    smtp = await startSmtpServer(smtpOptions);
+    const t = await createTestApp(mailEnv(db, smtp, env), now);
+    const server = smtp;
+    return {
+      t,
+      smtp,
+      close: async () => {
+        await t.close();
+        await server.close();
+        await db.drop();
+      },
+    };
+  } catch (error) {
+    await smtp?.close();
+    await db.drop();
+    throw error;
+  }
 }

@@ -1,14 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { Logger } from '@nestjs/common';
-import { KintoBackend, createKintoBackend } from './kinto-backend';
-import { alertContract } from './alert.contract';
-import { jobLockContract } from './job-lock.contract';
-import { jobRunContract } from './job-run.contract';
+import { createKintoBackend } from './kinto-backend';
 import { kintoJobLockContract } from './kinto-job-lock.contract';
-import { monthlyReportContract } from './monthly-report.contract';
-import { outboxContract } from './outbox.contract';
-import { synchroHistoryContract } from './synchro-history.contract';
-import { validityCheckContract } from './validity-check.contract';
+import { storageContracts } from './storage-contracts';
 
 /**
  * The same contract against a real Kinto server (16.x), run by hand outside CI:
@@ -25,33 +19,23 @@ if (!url) {
 }
 
 run('storage contract: Kinto server', () => {
-  let backend: KintoBackend;
-
-  beforeAll(async () => {
-    Logger.overrideLogger(false);
-    const separator = auth.indexOf(':');
-    backend = await createKintoBackend(
-      'kinto',
-      {
-        url: url!.replace(/\/+$/, ''),
-        user: auth.slice(0, separator),
-        password: auth.slice(separator + 1),
-        bucket: `wif_test_${randomBytes(4).toString('hex')}`,
-        timeoutMs: 10_000,
-        pageSize: 20,
-      },
-      { dropBucket: true },
-    );
-  });
-  afterAll(() => backend?.close());
-  beforeEach(() => backend.reset());
-
-  validityCheckContract(() => backend);
-  jobRunContract(() => backend);
-  synchroHistoryContract(() => backend);
-  jobLockContract(() => backend);
-  alertContract(() => backend);
-  outboxContract(() => backend);
-  monthlyReportContract(() => backend);
-  kintoJobLockContract(() => backend);
+  storageContracts(
+    async () => {
+      Logger.overrideLogger(false);
+      const separator = auth.indexOf(':');
+      return createKintoBackend(
+        'kinto',
+        {
+          url: url!.replace(/\/+$/, ''),
+          user: auth.slice(0, separator),
+          password: auth.slice(separator + 1),
+          bucket: `wif_test_${randomBytes(4).toString('hex')}`,
+          timeoutMs: 10_000,
+          pageSize: 20,
+        },
+        { dropBucket: true },
+      );
+    },
+    { extra: [kintoJobLockContract] },
+  );
 });

@@ -1,14 +1,7 @@
 import { loadConfig } from '../../src/config/app-config';
 import { Databases } from '../../src/database/database';
-import { alertContract } from './alert.contract';
-import { jobLockContract } from './job-lock.contract';
 import { postgresBackend } from './postgres-backend';
-import { jobRunContract } from './job-run.contract';
-import { StorageBackend } from './storage-backend';
-import { monthlyReportContract } from './monthly-report.contract';
-import { outboxContract } from './outbox.contract';
-import { synchroHistoryContract } from './synchro-history.contract';
-import { validityCheckContract } from './validity-check.contract';
+import { storageContracts } from './storage-contracts';
 
 // PGlite loads parts of itself with dynamic `import()`, which jest's module sandbox refuses without
 // --experimental-vm-modules: hand the application Node's own copy of the module instead.
@@ -18,21 +11,9 @@ jest.mock('@electric-sql/pglite', () => {
 });
 
 describe('storage contract: embedded PGlite', () => {
-  let backend: StorageBackend;
-
-  beforeAll(async () => {
+  storageContracts(async () => {
     const databases = await Databases.open(loadConfig({ DATA_DIR: '/nonexistent-test-data-dir' }), { inMemory: true });
     await databases.migrate();
-    backend = postgresBackend('pglite', databases, false);
+    return postgresBackend('pglite', databases, false);
   });
-  afterAll(() => backend?.close());
-  beforeEach(() => backend.reset());
-
-  validityCheckContract(() => backend);
-  jobRunContract(() => backend);
-  synchroHistoryContract(() => backend);
-  jobLockContract(() => backend);
-  alertContract(() => backend);
-  outboxContract(() => backend);
-  monthlyReportContract(() => backend);
 });
