@@ -47,7 +47,8 @@ export class Databases {
     let pool: Pool | null = null;
     let pglite: PGlite | null = null;
     if (config.databaseUrl) {
-      pool = new Pool({ connectionString: config.databaseUrl, max: 10 });
+      // Each running job holds one session for its lock: room for all of them and for the queries besides.
+      pool = new Pool({ connectionString: config.databaseUrl, max: 20 });
       // An idle connection dropped by the server must not crash the process; the pool replaces it.
       pool.on('error', (error) => new Logger('Database').warn(`idle connection lost: ${error.message}`));
       main = drizzlePg(pool, { schema }) as unknown as Db;
