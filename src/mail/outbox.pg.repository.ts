@@ -66,8 +66,6 @@ const toEntry = (row: OutboxRow): OutboxEntry => {
 const SELECT = sql`SELECT id, dedupe_key, kind, recipients, subject, text, html, attachments, state, attempts,
   next_attempt_at, not_after, last_error, message_id, created_at, processed_at FROM mail_outbox`;
 
-// Far below PostgreSQL's 65,535 bind parameters per statement (10 columns per row).
-const INSERT_CHUNK = 1000;
 const toSend = eq(mailOutbox.state, 'to_send');
 
 @Injectable()
@@ -86,30 +84,38 @@ export class PgOutboxRepository extends OutboxRepository {
     );
     const skip = new Set(known.map((r) => r.dedupe_key));
     const fresh = entries.filter((e) => !skip.has(e.dedupeKey));
-    const created: string[] = [];
-    for (let i = 0; i < fresh.length; i += INSERT_CHUNK) {
-      const rows = await this.databases.main
-        .insert(mailOutbox)
-        .values(
-          fresh.slice(i, i + INSERT_CHUNK).map((e) => ({
-            dedupeKey: e.dedupeKey,
-            kind: e.kind,
-            recipients: { to: e.mail.to, cc: e.mail.cc, bcc: e.mail.bcc },
-            subject: e.mail.subject,
-            text: e.mail.text,
-            html: e.mail.html ?? null,
-            attachments: e.mail.attachments ?? [],
-            state: e.state,
-            notAfter: e.notAfter,
-            createdAt: e.createdAt,
-            processedAt: e.state === 'blocked' ? e.createdAt : null,
-          })),
-        )
-        // Still conditional: another run may have queued the same mail since the lookup.
-        .onConflictDoNothing({ target: mailOutbox.dedupeKey })
-        .returning({ dedupeKey: mailOutbox.dedupeKey });
-      created.push(...rows.map((r) => r.dedupeKey));
-    }
+    if (fresh.length === 0) return [];
+    // The rows travel as one JSON parameter: cheaper to build and send than a VALUES list of bodies.
+    const rows = JSON.stringify(
+      fresh.map((e) => ({
+        dedupe_key: e.dedupeKey,
+        kind: e.kind,
+        recipients: { to: e.mail.to, cc: e.mail.cc, bcc: e.mail.bcc },
+        subject: e.mail.subject,
+        text: e.mail.text,
+        html: e.mail.html ?? null,
+        attachments: e.mail.attachments ?? [],
+        state: e.state,
+        not_after: e.notAfter?.toISOString() ?? null,
+        created_at: e.createdAt.toISOString(),
+        processed_at: e.state === 'blocked' ? e.createdAt.toISOString() : null,
+      })),
+    );
+    // Still conditional: another run may have queued the same mail since the lookup.
+    const inserted = await queryRows<{ dedupe_key: string }>(
+      this.databases.main,
+      sql`INSERT INTO mail_outbox (dedupe_key, kind, recipients, subject, text, html, attachments, state, not_after,
+                                   created_at, processed_at)
+          SELECT dedupe_key, kind, recipients, subject, text, html, attachments, state, not_after,
+                 created_at, processed_at
+            FROM jsonb_to_recordset(${rows}::jsonb) AS x(
+                 dedupe_key varchar, kind varchar, recipients jsonb, subject varchar, text text, html text,
+                 attachments jsonb, state varchar, not_after timestamptz, created_at timestamptz,
+                 processed_at timestamptz)
+          ON CONFLICT (dedupe_key) DO NOTHING
+          RETURNING dedupe_key`,
+    );
+    const created = inserted.map((r) => r.dedupe_key);
     return created;
   }
 
