@@ -1,8 +1,6 @@
 import ExcelJS from 'exceljs';
-import { createWriteStream, mkdtempSync, readFileSync, rmSync, statSync } from 'fs';
-import { tmpdir } from 'os';
+import { readFileSync } from 'fs';
 import { join } from 'path';
-import { PassThrough } from 'stream';
 import { frenchMonthName } from './french-months';
 import { MonthlyReport } from './monthly-report.types';
 import {
@@ -10,7 +8,6 @@ import {
   monthlyReportToBuffer,
   signedDifference,
   topCountries,
-  writeMonthlyReportWorkbook,
 } from './monthly-report.workbook';
 
 const FIXTURES = join(__dirname, '../../test/fixtures/monthly-report');
@@ -245,31 +242,5 @@ describe('per-unit workbook, Paris introduction September 2020', () => {
       expect(values(ws, 4, 5, ['B']).map(([v]) => v)).toEqual(['Aucun dossier', null]);
       expect(ws.model.merges).toEqual(expect.arrayContaining(['B4:F4']));
     }
-  });
-});
-
-describe('writeMonthlyReportWorkbook', () => {
-  const report = loadReport('paris-2020-09.json');
-
-  it('resolves only once a file stream has flushed, so the file is complete when read (B17)', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'wif-monthly-'));
-    try {
-      const path = join(dir, monthlyReportFileName(report));
-      await writeMonthlyReportWorkbook(report, createWriteStream(path), GENERATED_AT);
-      expect(statSync(path).size).toBeGreaterThan(0);
-      const workbook = new ExcelJS.Workbook();
-      await workbook.xlsx.readFile(path);
-      expect(workbook.getWorksheet('2020-09 - Synthèse')?.getCell('C5').value).toBe('septembre');
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  });
-
-  it('writes to any writable, a duplex included, and ends it', async () => {
-    const out = new PassThrough();
-    await writeMonthlyReportWorkbook(report, out, GENERATED_AT);
-    expect(out.writableFinished).toBe(true);
-    const workbook = await load(out.read() as Buffer);
-    expect(workbook.worksheets).toHaveLength(3);
   });
 });

@@ -1,7 +1,5 @@
 import type ExcelJS from 'exceljs';
 import { loadExcelJS } from '../excel/exceljs';
-import { Writable } from 'stream';
-import { finished } from 'stream/promises';
 import { formatYearMonth } from '../common/paris-time';
 import { DossierGroup } from '../dossier-source/dossier';
 import { frenchMonthName } from './french-months';
@@ -140,19 +138,6 @@ export async function workbookToBuffer(workbook: ExcelJS.Workbook): Promise<Buff
   return Buffer.from(await workbook.xlsx.writeBuffer());
 }
 
-/**
- * Writes the whole workbook, ends `out` and resolves only once `out` has flushed. The bytes are built in memory
- * first so that a failure happens before anything reaches a response, and so that callers never read a file that
- * exceljs has not finished writing (B17).
- */
-export async function writeWorkbook(workbook: ExcelJS.Workbook, out: NodeJS.WritableStream | Writable): Promise<void> {
-  const buffer = await workbookToBuffer(workbook);
-  // Writable side only: a duplex destination (socket, PassThrough) may never end its readable side.
-  const done = finished(out, { readable: false });
-  out.end(buffer);
-  await done;
-}
-
 // ---------------------------------------------------------------------------------------------------------------------
 // The per-unit workbook.
 
@@ -201,14 +186,6 @@ export function buildMonthlyReportWorkbook(report: MonthlyReport, generatedAt: D
 
 export function monthlyReportToBuffer(report: MonthlyReport, generatedAt: Date): Promise<Buffer> {
   return workbookToBuffer(buildMonthlyReportWorkbook(report, generatedAt));
-}
-
-export function writeMonthlyReportWorkbook(
-  report: MonthlyReport,
-  out: NodeJS.WritableStream | Writable,
-  generatedAt: Date,
-): Promise<void> {
-  return writeWorkbook(buildMonthlyReportWorkbook(report, generatedAt), out);
 }
 
 function addReportSheet(workbook: ExcelJS.Workbook, name: string): ExcelJS.Worksheet {
