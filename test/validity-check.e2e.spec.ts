@@ -183,6 +183,15 @@ describe('validity checks (PostgreSQL, over HTTP)', () => {
     const list = (await get('/api/admin/jobs', auth)).json();
     expect(list.map((r: { id: string }) => r.id)).toContain(id);
     expect((await get('/api/admin/jobs/not-a-uuid', auth)).statusCode).toBe(400);
+    expect((await get('/api/admin/jobs?limit=abc', auth)).statusCode).toBe(400);
+    expect((await get('/api/admin/jobs?limit=1', auth)).json()).toHaveLength(1);
+    const maybe = await t.app.inject({
+      method: 'POST',
+      url: '/api/admin/jobs/validity-check/start?all=maybe',
+      headers: auth,
+    });
+    expect(maybe.statusCode).toBe(400);
+    expect(maybe.json().message).toEqual(['all must be true or false']);
     expect((await t.app.inject({ method: 'POST', url: '/api/admin/jobs/nope/start', headers: auth })).statusCode).toBe(
       404,
     );

@@ -1,20 +1,18 @@
 import {
   Controller,
-  DefaultValuePipe,
   Get,
   HttpCode,
   NotFoundException,
   Param,
-  ParseBoolPipe,
-  ParseIntPipe,
   ParseUUIDPipe,
   Post,
   Query,
   UseGuards,
 } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { AdminTokenGuard } from '../auth/admin-token.guard';
 import { JobRunDto, toJobRunDto } from './job-run.dto';
+import { ListJobRunsQueryDto, StartJobQueryDto } from './jobs.dto';
 import { JobRunRepository } from './job-run.repository';
 import { JobRunner } from './job-runner.service';
 
@@ -29,14 +27,9 @@ export class JobsController {
   ) {}
 
   @Get()
-  @ApiQuery({ name: 'job', required: false })
-  @ApiQuery({ name: 'limit', required: false })
   @ApiOkResponse({ type: [JobRunDto] })
-  async list(
-    @Query('job') job: string | undefined,
-    @Query('limit', new DefaultValuePipe(50), ParseIntPipe) limit: number,
-  ): Promise<JobRunDto[]> {
-    const runs = await this.runs.list({ job, limit: Math.min(Math.max(limit, 1), 500) });
+  async list(@Query() query: ListJobRunsQueryDto): Promise<JobRunDto[]> {
+    const runs = await this.runs.list({ job: query.job, limit: query.limit });
     return runs.map(toJobRunDto);
   }
 
@@ -51,12 +44,8 @@ export class JobsController {
   /** Starts any job by name; `?all=true` ignores its watermark. */
   @Post(':name/start')
   @HttpCode(202)
-  @ApiQuery({ name: 'all', required: false, type: Boolean })
-  async start(
-    @Param('name') name: string,
-    @Query('all', new DefaultValuePipe(false), ParseBoolPipe) all: boolean,
-  ): Promise<JobRunDto> {
-    const { run } = await this.runner.start(name, { trigger: 'api', full: all });
+  async start(@Param('name') name: string, @Query() query: StartJobQueryDto): Promise<JobRunDto> {
+    const { run } = await this.runner.start(name, { trigger: 'api', full: query.all });
     return toJobRunDto(run);
   }
 }
