@@ -58,12 +58,19 @@ describe('wif CLI (built, against PostgreSQL)', () => {
     const summary = lastJson(synced.stdout);
     expect(summary).toMatchObject({ job: 'validity-check', status: 'succeeded', read: 400, failed: 0 });
     expect(summary.written).toBeGreaterThan(0);
-    // The demo data holds broken records on purpose: they are skipped, not fatal.
-    expect(summary.skipped).toBeGreaterThanOrEqual(0);
 
     const jobs = await wif(['jobs', '--job', 'validity-check'], env);
     expect(jobs.code).toBe(0);
-    expect(lastJson(jobs.stdout)).toMatchObject({ id: summary.id, status: 'succeeded' });
+    const listed = lastJson(jobs.stdout);
+    expect(listed).toMatchObject({
+      id: summary.id,
+      status: 'succeeded',
+      counts: { read: 400, skipped: summary.skipped },
+    });
+    // Every skipped dossier is reported with its key and the reason.
+    expect(listed.skipped).toHaveLength(summary.skipped);
+    for (const s of listed.skipped)
+      expect(s).toEqual({ dsKey: expect.stringMatching(/^\d+-\d+$/), reason: expect.any(String) });
   });
 
   it('exits 1 on an unknown job and 1 on a bad option', async () => {
