@@ -69,8 +69,9 @@ describe('wif CLI (built, against PostgreSQL)', () => {
     });
     // Every skipped dossier is reported with its key and the reason.
     expect(listed.skipped).toHaveLength(summary.skipped);
-    for (const s of listed.skipped)
+    for (const s of listed.skipped) {
       expect(s).toEqual({ dsKey: expect.stringMatching(/^\d+-\d+$/), reason: expect.any(String) });
+    }
   });
 
   it('exits 1 on an unknown job and 1 on a bad option', async () => {
