@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { SQL, sql } from 'drizzle-orm';
-import { Databases, queryRows } from '../database/database';
+import { Databases, keyArray, queryRows } from '../database/database';
 import { alert } from '../database/schema';
 import { AlertCursor, AlertFilter, DossierAlerts, SaveOutcome, StoredAlert } from './alert';
 import { AlertType } from './alert-type';
@@ -118,8 +118,9 @@ export class PgAlertRepository extends AlertRepository {
         processed_at: a.processedAt?.toISOString() ?? null,
       })),
     );
-    // Each dossier with the types it raises now: its other open alerts are resolved.
-    const current = evaluations.map((e) => ({ ds_key: e.dsKey, types: e.alerts.map((a) => a.alertType) }));
+    // The dossiers evaluated, and the (dossier, type) pairs they raise now: their other open alerts are resolved.
+    const keys = keyArray(evaluations.map((e) => e.dsKey));
+    const raised = keyArray(rows.map((r) => `${r.ds_key}\x1f${r.alert_type}`));
     const stamp = at.toISOString();
     // One statement, so one round trip and atomic. The two parts touch disjoint rows (types raised now, types not
     // raised now), so it does not matter that both see the table as it was before the statement.
@@ -140,8 +141,8 @@ export class PgAlertRepository extends AlertRepository {
             RETURNING 1
           ), resolved AS (
             UPDATE alert SET resolved_at = ${stamp}::timestamptz, updated_at = ${stamp}::timestamptz
-              FROM jsonb_to_recordset(${JSON.stringify(current)}::jsonb) AS e(ds_key varchar, types jsonb)
-             WHERE alert.ds_key = e.ds_key AND alert.resolved_at IS NULL AND NOT (e.types ? alert.alert_type)
+             WHERE ds_key = ANY(${keys}) AND resolved_at IS NULL
+               AND NOT ((ds_key || chr(31) || alert_type) = ANY(${raised}))
             RETURNING 1
           )
           SELECT (SELECT count(*) FROM upserted)::int AS changed, (SELECT count(*) FROM resolved)::int AS resolved`,

@@ -27,6 +27,19 @@ export async function queryRows<T>(db: Db, query: SQL): Promise<T[]> {
   return result.rows;
 }
 
+const RECORD_SEPARATOR = '\x1e';
+
+/**
+ * Keys as one text parameter that PostgreSQL folds into a constant array, for `column = ANY(${keyArray(keys)})`: a
+ * hashed filter or an index scan, whatever the table statistics say. A join on the rows of a JSON parameter is not
+ * safe: with stale statistics (a table just truncated or just filled) the planner may pick a nested loop that reads
+ * the whole list again for every row; measured at 0.95 s for one batch of 2,000 dossiers.
+ */
+export function keyArray(keys: readonly string[]): SQL {
+  if (keys.some((k) => k.includes(RECORD_SEPARATOR))) throw new Error('a key holds a record separator');
+  return sql`string_to_array(${keys.join(RECORD_SEPARATOR)}::text, chr(30))`;
+}
+
 /**
  * The back office's database (PostgreSQL when DATABASE_URL is set, else embedded PGlite under DATA_DIR) and the
  * aggregator's (AGGREGATOR_DATABASE_URL, else the same database, holding stand-in aggregator tables).

@@ -39,7 +39,7 @@ const APT_END = sql`(SELECT e->>'value' FROM jsonb_array_elements(
    WHERE e->'type_de_champ'->>'libelle' = 'Date de fin APT' LIMIT 1)`;
 
 const mayBeValidOn = (day: string) => sql`state = 'closed' AND (grp->>'type' = 'introduction'
-  OR NOT COALESCE(${APT_END} ~ '^\d{4}-\d{2}-\d{2}$' AND ${APT_END} < ${day}, FALSE))`;
+  OR NOT COALESCE(${APT_END} ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}$' AND ${APT_END} < ${day}, FALSE))`;
 
 function projection(include: DossierFields): SQL {
   return sql`
@@ -59,11 +59,11 @@ function projection(include: DossierFields): SQL {
 }
 
 /**
- * One page of rows, the document detoasted once per row (OFFSET 0 keeps the planner from inlining it). The keys are
- * chosen first and alone: whatever plan PostgreSQL picks for the range (a sort after a bitmap scan, with stale
- * statistics), the costly columns are computed for the page's rows only.
+ * The rows of one key range, the document detoasted once per row (OFFSET 0 keeps the planner from inlining it). The
+ * keys are chosen first and alone: whatever plan PostgreSQL picks for the range (a sort after a bitmap scan, with
+ * stale statistics), the costly columns are computed for the range's rows only.
  */
-const page = (filter: DossierFilter, after: string, limit: number) => sql`
+const rangeRows = (filter: DossierFilter, after: string, upTo: string | null) => sql`
   SELECT r.ds_key, r.procedure_id, ${STATE} AS state, r.last_modified,
          r.metadata->'group' AS grp,
          r.metadata->'instructors_history' AS history,
@@ -71,9 +71,18 @@ const page = (filter: DossierFilter, after: string, limit: number) => sql`
          r.metadata->'received_at' AS meta_received_at,
          r.metadata->'processed_at' AS meta_processed_at,
          r.ds_data || '{}'::jsonb AS d
-    FROM (SELECT ds_key FROM dossier_record WHERE ${where(filter)} AND ds_key > ${after} ORDER BY ds_key LIMIT ${limit}) k
+    FROM (SELECT ds_key FROM dossier_record
+           WHERE ${where(filter)} AND ds_key > ${after} ${upTo === null ? sql`` : sql`AND ds_key <= ${upTo}`}) k
     JOIN dossier_record r ON r.ds_key = k.ds_key
   OFFSET 0`;
+
+/** The last key of the page after `after`, or null when fewer rows are left: an index-only walk, cheap. */
+const pageEnd = (filter: DossierFilter, after: string, size: number) => sql`
+  SELECT ds_key FROM dossier_record WHERE ${where(filter)} AND ds_key > ${after}
+   ORDER BY ds_key OFFSET ${size - 1} LIMIT 1`;
+
+/** Two costly page reads at a time: one per core of a small PostgreSQL server, and few pool connections. */
+const PAGES_IN_FLIGHT = 2;
 
 const STATE = sql`COALESCE(state, metadata->>'state', ds_data->>'state')`;
 
@@ -116,8 +125,9 @@ export class PgDossierSourceRepository extends DossierSourceRepository {
   }
 
   /**
-   * Keyset pagination on the unique ds_key: each page is one indexed range read, whatever the table size. The next
-   * page is already being read while the caller works on the current one.
+   * Keyset pagination on the unique ds_key: each page is one indexed range read, whatever the table size. A cheap
+   * key walk gives each page's bounds first, so that the costly reads of two pages overlap (PostgreSQL runs a query
+   * on one core) while the caller works on the page before them.
    */
   async *stream(
     filter: DossierFilter,
@@ -125,17 +135,29 @@ export class PgDossierSourceRepository extends DossierSourceRepository {
     fields: DossierFields = ALL_FIELDS,
   ): AsyncGenerator<DossierBatch> {
     const selected = projection(fields);
-    const fetchPage = (after: string) =>
-      queryRows<DossierProjection>(
-        this.databases.aggregator,
-        sql`SELECT ${selected} FROM (${page(filter, after, batchSize)}) p ORDER BY ds_key`,
-      );
-    let next: Promise<DossierProjection[]> | null = fetchPage('');
+    const db = this.databases.aggregator;
+    const pending: Promise<DossierProjection[]>[] = [];
+    let from: string | null = '';
+    const fill = async () => {
+      while (from !== null && pending.length < PAGES_IN_FLIGHT) {
+        const [end] = await queryRows<{ ds_key: string }>(db, pageEnd(filter, from, batchSize));
+        const upTo = end?.ds_key ?? null;
+        const rows = queryRows<DossierProjection>(
+          db,
+          sql`SELECT ${selected} FROM (${rangeRows(filter, from, upTo)}) p ORDER BY ds_key`,
+        );
+        // Awaited in turn below; until then a failure must not surface as an unhandled rejection.
+        rows.catch(() => undefined);
+        pending.push(rows);
+        from = upTo;
+      }
+    };
     try {
-      while (next) {
-        const rows: DossierProjection[] = await next;
-        next = rows.length === batchSize ? fetchPage(rows[rows.length - 1].ds_key) : null;
-        if (rows.length === 0) return;
+      await fill();
+      while (pending.length > 0) {
+        const rows = await (pending.shift() as Promise<DossierProjection[]>);
+        await fill();
+        if (rows.length === 0) continue;
         const batch: DossierBatch = { dossiers: [], broken: [] };
         for (const row of rows) {
           const mapped = toDossier(row);
@@ -145,8 +167,8 @@ export class PgDossierSourceRepository extends DossierSourceRepository {
         yield batch;
       }
     } finally {
-      // A consumer that stops early must not leave a failing prefetch unobserved.
-      next?.catch(() => undefined);
+      // A consumer that stops early must not leave a failing read unobserved.
+      for (const rows of pending) rows.catch(() => undefined);
     }
   }
 

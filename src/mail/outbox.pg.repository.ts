@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { SQL, and, eq, inArray, sql } from 'drizzle-orm';
-import { Databases, queryRows } from '../database/database';
+import { Databases, keyArray, queryRows } from '../database/database';
 import { mailOutbox } from '../database/schema';
 import {
   DueQuery,
@@ -80,7 +80,7 @@ export class PgOutboxRepository extends OutboxRepository {
     const known = await queryRows<{ dedupe_key: string }>(
       this.databases.main,
       sql`SELECT dedupe_key FROM mail_outbox
-           WHERE dedupe_key IN (SELECT jsonb_array_elements_text(${JSON.stringify(entries.map((e) => e.dedupeKey))}::jsonb))`,
+           WHERE dedupe_key = ANY(${keyArray(entries.map((e) => e.dedupeKey))})`,
     );
     const skip = new Set(known.map((r) => r.dedupe_key));
     const fresh = entries.filter((e) => !skip.has(e.dedupeKey));
@@ -126,7 +126,7 @@ export class PgOutboxRepository extends OutboxRepository {
       sql`(next_attempt_at IS NULL OR next_attempt_at <= ${stamp}::timestamptz)`,
     ];
     if (retriesOnly) parts.push(sql`attempts > 0`);
-    if (kinds) parts.push(sql`kind IN (SELECT jsonb_array_elements_text(${JSON.stringify(kinds)}::jsonb))`);
+    if (kinds) parts.push(sql`kind = ANY(${keyArray(kinds)})`);
     // A row comparison, so that the (state, created_at, id) index serves it as one range scan.
     if (after) {
       parts.push(sql`(created_at, id) > (${after.createdAt.toISOString()}::timestamptz, ${after.id}::uuid)`);
@@ -161,7 +161,7 @@ export class PgOutboxRepository extends OutboxRepository {
     if (dedupeKeys.length === 0) return [];
     const rows = await queryRows<OutboxRow>(
       this.databases.main,
-      sql`${SELECT} WHERE dedupe_key IN (SELECT jsonb_array_elements_text(${JSON.stringify(dedupeKeys)}::jsonb))`,
+      sql`${SELECT} WHERE dedupe_key = ANY(${keyArray(dedupeKeys)})`,
     );
     return rows.map(toEntry);
   }

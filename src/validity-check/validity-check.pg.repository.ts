@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { and, count, eq, isNotNull, lt, sql } from 'drizzle-orm';
-import { Databases, queryRows } from '../database/database';
+import { Databases, keyArray, queryRows } from '../database/database';
 import { validityCheck } from '../database/schema';
 import { ValidityCheck } from './validity-check';
 import { ValidityCheckRepository } from './validity-check.repository';
@@ -79,11 +79,11 @@ export class PgValidityCheckRepository extends ValidityCheckRepository {
 
   async deleteByDsKeys(dsKeys: string[]): Promise<number> {
     if (dsKeys.length === 0) return 0;
-    // One JSON parameter rather than one parameter per key: batches hold up to a thousand keys.
+    // One parameter rather than one per key: batches hold up to a thousand keys.
     const rows = await queryRows<{ id: string }>(
       this.databases.main,
       sql`DELETE FROM validity_check
-           WHERE ds_key IN (SELECT jsonb_array_elements_text(${JSON.stringify(dsKeys)}::jsonb)) RETURNING id`,
+           WHERE ds_key = ANY(${keyArray(dsKeys)}) RETURNING id`,
     );
     return rows.length;
   }
