@@ -50,6 +50,27 @@ export function validityCheckContract(backend: BackendRef): void {
       expect(await repo().count()).toBe(2);
     });
 
+    it('answers lookups made at the same time each with its own check (batched or not)', async () => {
+      await repo().upsertMany([check(4518237), introduction(4518238), check(4518239)], SYNC_1);
+      const keys: Array<[number, string]> = [
+        [4518239, '1998-03-07'],
+        [4518237, '1998-03-08'],
+        [4518238, '1998-03-07'],
+        [999999999999999, '1998-03-07'],
+        [4518237, '1998-03-07'],
+        [4518239, '1998-03-07'],
+      ];
+      const found = await Promise.all(keys.map(([id, day]) => repo().findByDossierAndBirthDate(id, day)));
+      expect(found).toEqual([
+        check(4518239),
+        null,
+        introduction(4518238),
+        null,
+        check(4518237),
+        check(4518239),
+      ]);
+    });
+
     it('upserts by ds_key: writing again replaces, never duplicates', async () => {
       await repo().upsertMany([check(500001), check(500002)], SYNC_1);
       await repo().upsertMany(
