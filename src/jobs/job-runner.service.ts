@@ -91,16 +91,18 @@ export class JobRunner {
     let total: number | null = null;
     let lastFlush = 0;
     const logger = new Logger(`Job ${run.job}`);
-    const flush = async (force = false) => {
-      const at = Date.now();
-      if (!force && at - lastFlush < PROGRESS_FLUSH_MS) return;
-      lastFlush = at;
-      await this.runs.update(run.id, { ...counts, skippedKeys, progressDone: done, progressTotal: total });
-    };
+    // One progress write at a time, and none still running when the final state is written: a late one would put
+    // older counts over the final ones, and hold a connection past the end of the run.
+    let progressWrite: Promise<void> = Promise.resolve();
     const notify = () => {
       options.onProgress?.({ done, total, counts: { ...counts } });
-      // Progress is informative: a failed write of it must not fail the run.
-      flush().catch((error) => logger.warn(`progress not saved: ${String(error)}`));
+      const at = Date.now();
+      if (at - lastFlush < PROGRESS_FLUSH_MS) return;
+      lastFlush = at;
+      progressWrite = progressWrite
+        .then(() => this.runs.update(run.id, { ...counts, skippedKeys, progressDone: done, progressTotal: total }))
+        // Progress is informative: a failed write of it must not fail the run.
+        .catch((error) => logger.warn(`progress not saved: ${String(error)}`));
     };
     const context: JobContext = {
       runId: run.id,
@@ -128,6 +130,7 @@ export class JobRunner {
     };
     try {
       await handler.run(context);
+      await progressWrite;
       await this.history.set(run.job, run.startedAt);
       const finishedAt = this.clock.now();
       await this.runs.update(run.id, {
@@ -147,6 +150,7 @@ export class JobRunner {
         `${run.job}: run ${run.id} failed: ${message}`,
         error instanceof Error ? error.stack : undefined,
       );
+      await progressWrite;
       await this.runs
         .update(run.id, {
           ...counts,
