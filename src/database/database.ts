@@ -8,7 +8,7 @@ import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
 import { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
-import { Pool, types } from 'pg';
+import { Pool, PoolClient, types } from 'pg';
 import { AppConfig } from '../config/app-config';
 import * as schema from './schema';
 
@@ -41,6 +41,15 @@ export function keyArray(keys: readonly string[]): SQL {
 }
 
 /**
+ * The pool reports errors of idle connections and a query reports its own, but an error on a connection checked out
+ * between two queries, or one being closed at shutdown (the server stopping, a database dropped), is emitted on the
+ * connection alone, and an EventEmitter error without a listener ends the process.
+ */
+function keepErrorsFromCrashing(client: PoolClient): void {
+  client.on('error', () => undefined);
+}
+
+/**
  * The back office's database (PostgreSQL when DATABASE_URL is set, else embedded PGlite under DATA_DIR) and the
  * aggregator's (AGGREGATOR_DATABASE_URL, else the same database, holding stand-in aggregator tables).
  */
@@ -64,6 +73,7 @@ export class Databases {
       pool = new Pool({ connectionString: config.databaseUrl, max: 20 });
       // An idle connection dropped by the server must not crash the process; the pool replaces it.
       pool.on('error', (error) => new Logger('Database').warn(`idle connection lost: ${error.message}`));
+      pool.on('connect', keepErrorsFromCrashing);
       main = drizzlePg(pool, { schema }) as unknown as Db;
     } else {
       if (!options.inMemory) mkdirSync(config.pgliteDir, { recursive: true });
@@ -80,6 +90,7 @@ export class Databases {
         options: '-c default_transaction_read_only=on',
       });
       aggregatorPool.on('error', (error) => new Logger('Aggregator').warn(`idle connection lost: ${error.message}`));
+      aggregatorPool.on('connect', keepErrorsFromCrashing);
       aggregator = drizzlePg(aggregatorPool) as unknown as Db;
     }
     return new Databases(main, aggregator, pool, aggregatorPool, pglite);

@@ -61,14 +61,7 @@ export function validityCheckContract(backend: BackendRef): void {
         [4518239, '1998-03-07'],
       ];
       const found = await Promise.all(keys.map(([id, day]) => repo().findByDossierAndBirthDate(id, day)));
-      expect(found).toEqual([
-        check(4518239),
-        null,
-        introduction(4518238),
-        null,
-        check(4518237),
-        check(4518239),
-      ]);
+      expect(found).toEqual([check(4518239), null, introduction(4518238), null, check(4518237), check(4518239)]);
     });
 
     it('upserts by ds_key: writing again replaces, never duplicates', async () => {
