@@ -1,8 +1,6 @@
-import { loadConfig } from '../config/app-config';
-import { Databases } from '../database/database';
 import { insertDossierRecords } from '../../test/helpers/aggregator';
 import { dossierRow } from '../../test/helpers/dossier-row';
-import { createTestDatabase, TestDatabase } from '../../test/helpers/postgres';
+import { sqlBackends } from '../../test/helpers/sql-backends';
 import { DossierRecordRow } from './aggregator-row';
 import { DossierBatch, DossierFields, DossierFilter } from './dossier-source.repository';
 import { PgDossierSourceRepository } from './dossier-source.pg.repository';
@@ -41,25 +39,7 @@ function dataset(): DossierRecordRow[] {
 
 const keysOf = (batch: DossierBatch) => [...batch.dossiers.map((d) => d.dsKey), ...batch.broken.map((b) => b.dsKey)];
 
-const backends: Array<[string, () => Promise<{ databases: Databases; cleanup: () => Promise<void> }>]> = [
-  [
-    'PostgreSQL',
-    async () => {
-      const db: TestDatabase = await createTestDatabase('dossier_source');
-      const databases = await Databases.open(loadConfig({ DATABASE_URL: db.url }));
-      return { databases, cleanup: () => databases.close().then(() => db.drop()) };
-    },
-  ],
-  [
-    'embedded PGlite',
-    async () => {
-      const databases = await Databases.open(loadConfig({ DATA_DIR: '/nonexistent-test-data-dir' }), {
-        inMemory: true,
-      });
-      return { databases, cleanup: () => databases.close() };
-    },
-  ],
-];
+const backends = sqlBackends('dossier_source');
 
 describe.each(backends)('dossier source stream (%s)', (_name, open) => {
   let cleanup: () => Promise<void>;

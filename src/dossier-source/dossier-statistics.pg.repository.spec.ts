@@ -1,8 +1,7 @@
 import { loadConfig } from '../config/app-config';
-import { Databases } from '../database/database';
 import { insertDossierRecords } from '../../test/helpers/aggregator';
 import { dossierRow, RowOptions } from '../../test/helpers/dossier-row';
-import { createTestDatabase, TestDatabase } from '../../test/helpers/postgres';
+import { sqlBackends } from '../../test/helpers/sql-backends';
 import { DossierRecordRow } from './aggregator-row';
 import { MonthDecisions } from './dossier-statistics.repository';
 import { PgDossierStatisticsRepository } from './dossier-statistics.pg.repository';
@@ -114,25 +113,7 @@ async function collect(generator: AsyncGenerator<MonthDecisions>): Promise<Month
   return months;
 }
 
-const backends: Array<[string, () => Promise<{ databases: Databases; cleanup: () => Promise<void> }>]> = [
-  [
-    'PostgreSQL',
-    async () => {
-      const db: TestDatabase = await createTestDatabase('statistics');
-      const databases = await Databases.open(loadConfig({ DATABASE_URL: db.url }));
-      return { databases, cleanup: () => databases.close().then(() => db.drop()) };
-    },
-  ],
-  [
-    'embedded PGlite',
-    async () => {
-      const databases = await Databases.open(loadConfig({ DATA_DIR: '/nonexistent-test-data-dir' }), {
-        inMemory: true,
-      });
-      return { databases, cleanup: () => databases.close() };
-    },
-  ],
-];
+const backends = sqlBackends('statistics');
 
 describe.each(backends)('dossier statistics in SQL (%s)', (_name, open) => {
   let cleanup: () => Promise<void>;
