@@ -18,6 +18,7 @@ export class AppConfig {
   readonly corsOrigins: string[] | '*';
   readonly publicRateLimit: number;
   readonly publicCheckMaxFailedPerDossier: number;
+  readonly downloadConcurrency: number;
   readonly trustProxyHops: number;
   readonly logLevel: string;
   readonly logFormat: 'text' | 'json';
@@ -63,6 +64,7 @@ export class AppConfig {
     this.corsOrigins = env.CORS_ORIGINS.trim() === '*' ? '*' : list(env.CORS_ORIGINS);
     this.publicRateLimit = env.PUBLIC_RATE_LIMIT;
     this.publicCheckMaxFailedPerDossier = env.PUBLIC_CHECK_MAX_FAILED_PER_DOSSIER;
+    this.downloadConcurrency = env.DOWNLOAD_CONCURRENCY;
     this.trustProxyHops = env.TRUST_PROXY_HOPS;
     this.logLevel = env.LOG_LEVEL;
     this.logFormat = env.LOG_FORMAT as 'text' | 'json';
