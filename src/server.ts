@@ -38,7 +38,12 @@ export function createFastifyAdapter(config: AppConfig): FastifyAdapter {
 export async function configureApp(app: NestFastifyApplication, config: AppConfig): Promise<void> {
   // helmet's defaults (nosniff, frame and referrer policies, a strict CSP that the OpenAPI UI's bundled assets
   // satisfy). HSTS is the TLS-terminating proxy's business.
-  await app.register(helmet, { hsts: false });
+  // `upgrade-insecure-requests` is dropped: the service is reached over plain HTTP behind its proxy and on
+  // localhost, where it would send the browser to an https:// that does not exist.
+  await app.register(helmet, {
+    hsts: false,
+    contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } },
+  });
   // An answer about a person's work authorisation, or an admin's data, is never kept by a browser or a proxy.
   app
     .getHttpAdapter()
