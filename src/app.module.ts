@@ -1,7 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { RouterModule } from '@nestjs/core';
 import { ThrottlerModule } from '@nestjs/throttler';
-import { AdminApiModule } from './admin/admin-api.module';
 import { AlertDigestModule } from './alert-digest/alert-digest.module';
 import { AlertModule } from './alert/alert.module';
 import { AppConfig } from './config/app-config';
@@ -15,12 +14,16 @@ import { MailModule } from './mail/mail.module';
 import { MonthlyReportModule } from './monthly-report/monthly-report.module';
 import { SchedulerModule } from './scheduler/scheduler.module';
 import { StorageModule } from './storage/storage.module';
+import { ValidityCheckAdminModule } from './validity-check/validity-check-admin.module';
 import { ValidityCheckModule } from './validity-check/validity-check.module';
 
 export interface AppOptions {
   /** Run the cron schedule (the server does, the CLI and the tests do not). */
   scheduler: boolean;
 }
+
+/** The modules whose controllers are all admin routes (the public check stays in ValidityCheckModule). */
+const ADMIN_MODULES = [JobsModule, ValidityCheckAdminModule, MonthlyReportModule, AlertModule];
 
 @Module({})
 export class AppModule {
@@ -44,8 +47,10 @@ export class AppModule {
         MonthlyReportModule,
         AlertDigestModule,
         AlertModule,
-        AdminApiModule,
-        RouterModule.register([{ path: config.adminPrefix, module: AdminApiModule }]),
+        ValidityCheckAdminModule,
+        // Every admin route, under /api/{API_PREFIX}/: the admin controllers live in these modules, each guarded by
+        // the admin token.
+        RouterModule.register([{ path: config.adminPrefix, children: ADMIN_MODULES }]),
         ...(options.scheduler && config.schedulerEnabled ? [SchedulerModule] : []),
       ],
     };

@@ -1,12 +1,28 @@
 import { Module } from '@nestjs/common';
+import { DossierSourceModule } from '../dossier-source/dossier-source.module';
+import { storeProvider } from '../storage/store-provider';
+import { PublicCheckCache } from './public-check.cache';
 import { ValidityCheckController } from './validity-check.controller';
 import { ValidityCheckCleanerJob, ValidityCheckJob } from './validity-check.jobs';
+import { KintoValidityCheckRepository } from './validity-check.kinto.repository';
+import { PgValidityCheckRepository } from './validity-check.pg.repository';
+import { ValidityCheckRepository } from './validity-check.repository';
 import { ValidityCheckService } from './validity-check.service';
-import { PublicCheckCache } from './public-check.cache';
 
+/** The public APT check and the jobs that feed it. Its admin routes are ValidityCheckAdminModule's. */
 @Module({
+  imports: [DossierSourceModule],
   controllers: [ValidityCheckController],
-  providers: [ValidityCheckService, PublicCheckCache, ValidityCheckJob, ValidityCheckCleanerJob],
+  providers: [
+    ValidityCheckService,
+    PublicCheckCache,
+    storeProvider(ValidityCheckRepository, {
+      postgres: PgValidityCheckRepository,
+      kinto: KintoValidityCheckRepository,
+    }),
+    ValidityCheckJob,
+    ValidityCheckCleanerJob,
+  ],
   exports: [ValidityCheckService],
 })
 export class ValidityCheckModule {}
