@@ -7,7 +7,6 @@ import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { DemoModule } from './demo/demo.module';
-import { DossierSourceModule } from './dossier-source/dossier-source.module';
 import { HealthModule } from './health/health.module';
 import { JobsModule } from './jobs/jobs.module';
 import { MailModule } from './mail/mail.module';
@@ -34,23 +33,19 @@ export class AppModule {
         ConfigModule.forRoot(config),
         DatabaseModule,
         StorageModule.forRoot(config),
-        DossierSourceModule,
-        JobsModule,
-        MailModule,
-        HealthModule,
-        DemoModule,
         ThrottlerModule.forRoot({
           throttlers: [{ ttl: 60_000, limit: Math.max(config.publicRateLimit, 1) }],
           skipIf: () => config.publicRateLimit === 0,
         }),
+        // The modules with routes come first, in this order: it is the order of the routes in the OpenAPI document.
+        HealthModule,
         ValidityCheckModule,
-        MonthlyReportModule,
-        AlertDigestModule,
-        AlertModule,
-        ValidityCheckAdminModule,
-        // Every admin route, under /api/{API_PREFIX}/: the admin controllers live in these modules, each guarded by
-        // the admin token.
+        ...ADMIN_MODULES,
+        // Every admin route, under /api/{API_PREFIX}/, each guarded by the admin token.
         RouterModule.register([{ path: config.adminPrefix, children: ADMIN_MODULES }]),
+        AlertDigestModule,
+        MailModule,
+        DemoModule,
         ...(options.scheduler && config.schedulerEnabled ? [SchedulerModule] : []),
       ],
     };
