@@ -3,7 +3,7 @@ import eslint from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'coverage/', 'data/', 'drizzle/', 'bench/out/', '*.config.*', 'test/setup-env.js'] },
+  { ignores: ['dist/', 'node_modules/', 'coverage/', 'data/', 'drizzle/', 'bench/out/', '*.config.*', '.dependency-cruiser.cjs', 'test/setup-env.js'] },
   eslint.configs.recommended,
   ...tseslint.configs.recommended,
   {

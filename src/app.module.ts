@@ -1,25 +1,27 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { RouterModule } from '@nestjs/core';
-import { AdminApiModule } from './admin/admin-api.module';
 import { AlertDigestModule } from './alert-digest/alert-digest.module';
 import { AlertModule } from './alert/alert.module';
 import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { DemoModule } from './demo/demo.module';
-import { DossierSourceModule } from './dossier-source/dossier-source.module';
 import { HealthModule } from './health/health.module';
 import { JobsModule } from './jobs/jobs.module';
 import { MailModule } from './mail/mail.module';
 import { MonthlyReportModule } from './monthly-report/monthly-report.module';
 import { SchedulerModule } from './scheduler/scheduler.module';
 import { StorageModule } from './storage/storage.module';
+import { ValidityCheckAdminModule } from './validity-check/validity-check-admin.module';
 import { ValidityCheckModule } from './validity-check/validity-check.module';
 
 export interface AppOptions {
   /** Run the cron schedule (the server does, the CLI and the tests do not). */
   scheduler: boolean;
 }
+
+/** The modules whose controllers are all admin routes (the public check stays in ValidityCheckModule). */
+const ADMIN_MODULES = [JobsModule, ValidityCheckAdminModule, MonthlyReportModule, AlertModule];
 
 @Module({})
 export class AppModule {
@@ -30,17 +32,15 @@ export class AppModule {
         ConfigModule.forRoot(config),
         DatabaseModule,
         StorageModule.forRoot(config),
-        DossierSourceModule,
-        JobsModule,
-        MailModule,
+        // The modules with routes come first, in this order: it is the order of the routes in the OpenAPI document.
         HealthModule,
-        DemoModule,
         ValidityCheckModule,
-        MonthlyReportModule,
+        ...ADMIN_MODULES,
+        // Every admin route, under /api/{API_PREFIX}/, each guarded by the admin token.
+        RouterModule.register([{ path: config.adminPrefix, children: ADMIN_MODULES }]),
         AlertDigestModule,
-        AlertModule,
-        AdminApiModule,
-        RouterModule.register([{ path: config.adminPrefix, module: AdminApiModule }]),
+        MailModule,
+        DemoModule,
         ...(options.scheduler && config.schedulerEnabled ? [SchedulerModule] : []),
       ],
     };

@@ -1,9 +1,9 @@
 import { tz } from '@date-fns/tz';
 import { format } from 'date-fns';
+import { escapeHtml } from '../common/html';
 import { PARIS } from '../common/paris-time';
 import { ALERT_MESSAGES, AlertType, isAlertType } from '../alert/alert-type';
 import { AlertGroup, StoredAlert } from '../alert/alert';
-import { escapeHtml } from '../monthly-report/monthly-report.mail';
 
 /** The span a digest covers: `since` inclusive, `until` exclusive. */
 export interface DigestWindow {

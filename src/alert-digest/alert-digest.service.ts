@@ -1,23 +1,21 @@
 import { Injectable } from '@nestjs/common';
-import { AlertRepository } from '../alert/alert.repository';
-import { AlertCursor } from '../alert/alert';
+import { AlertService } from '../alert/alert.service';
 import { AppConfig } from '../config/app-config';
 import { JobContext } from '../jobs/job-handler';
 import { EnqueueEntry, OutboxService } from '../mail/outbox.service';
-import { SynchroHistoryRepository } from '../synchro-history/synchro-history.repository';
+import { SynchroHistoryService } from '../synchro-history/synchro-history.service';
 import { buildAlertDigestMail, DigestTally, DigestWindow } from './alert-digest.rules';
 
 export const ALERT_DIGEST_JOB = 'alert-digest';
 export const ALERT_DIGEST_MAIL_KIND = 'alert-digest';
-const PAGE_SIZE = 1000;
 const DAY_MS = 86_400_000;
 
 /** The daily digest of alerts opened and resolved, to ALERT_DIGEST_RECIPIENTS or else the contact address. */
 @Injectable()
 export class AlertDigestService {
   constructor(
-    private readonly alerts: AlertRepository,
-    private readonly history: SynchroHistoryRepository,
+    private readonly alerts: AlertService,
+    private readonly history: SynchroHistoryService,
     private readonly outbox: OutboxService,
     private readonly config: AppConfig,
   ) {}
@@ -27,18 +25,12 @@ export class AlertDigestService {
    * windows follow one another without gap or overlap, and a failed run leaves its window to the next one.
    */
   async send(ctx: JobContext): Promise<void> {
-    const last = await this.history.get(ALERT_DIGEST_JOB);
+    const last = await this.history.lastSuccessfulStart(ALERT_DIGEST_JOB);
     const window: DigestWindow = { since: last ?? new Date(ctx.now.getTime() - DAY_MS), until: ctx.now };
     const tally = new DigestTally(window);
-    // Alerts are few (one per dossier and type at most) and read page by page, so the window is applied here
-    // rather than asking the storage for a query it does not have.
-    let after: AlertCursor | null = null;
-    for (;;) {
-      const page = await this.alerts.findAfter({}, after, PAGE_SIZE);
+    for await (const page of this.alerts.alertsForDigest()) {
       for (const alert of page) tally.add(alert);
       ctx.read(page.length);
-      if (page.length < PAGE_SIZE) break;
-      after = { dsKey: page[page.length - 1].dsKey, alertType: page[page.length - 1].alertType };
     }
     const lines = tally.result();
     if (lines.length === 0) {

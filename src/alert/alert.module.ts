@@ -1,10 +1,25 @@
 import { Module } from '@nestjs/common';
+import { DossierSourceModule } from '../dossier-source/dossier-source.module';
+import { JobsModule } from '../jobs/jobs.module';
+import { MailModule } from '../mail/mail.module';
+import { storeProvider } from '../storage/store-provider';
+import { AlertAdminController } from './alert-admin.controller';
 import { AlertEmailJob, AlertJob } from './alert.jobs';
+import { KintoAlertRepository } from './alert.kinto.repository';
+import { PgAlertRepository } from './alert.pg.repository';
+import { AlertRepository } from './alert.repository';
 import { AlertService } from './alert.service';
 
-/** Dossiers en souffrance: the `alert` and `alert-email` jobs and the service behind the admin routes (AdminApiModule). */
+/** Dossiers en souffrance: the `alert` and `alert-email` jobs, the admin routes, and the service others ask. */
 @Module({
-  providers: [AlertService, AlertJob, AlertEmailJob],
+  imports: [DossierSourceModule, MailModule, JobsModule],
+  controllers: [AlertAdminController],
+  providers: [
+    AlertService,
+    storeProvider(AlertRepository, { postgres: PgAlertRepository, kinto: KintoAlertRepository }),
+    AlertJob,
+    AlertEmailJob,
+  ],
   exports: [AlertService],
 })
 export class AlertModule {}

@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import { loadExcelJS } from '../excel/exceljs';
 import { frenchDate } from '../common/paris-time';
-import { OutboxEntry } from '../mail/outbox.repository';
+import { OutboxEntry } from '../mail/outbox.service';
 import { StoredAlert } from './alert';
 
 export const ALERT_WORKBOOK_FILENAME = 'WIF_dossiers-en-souffrance.xlsx';

@@ -1,9 +1,9 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import { FastifyReply } from 'fastify';
-import { JobAlreadyRunningError, UnknownJobError } from '../jobs/job-errors';
+import { DomainError } from './domain-error';
 
 /**
- * Every error leaves as `{ statusCode, error, message }`. Known domain errors map to their status; anything else is
+ * Every error leaves as `{ statusCode, error, message }`. Domain errors carry their status; anything else is
  * logged with its stack and answered with a generic 500 that leaks nothing.
  */
 @Catch()
@@ -28,8 +28,7 @@ export class HttpExceptionFilter implements ExceptionFilter {
           : exception.message;
       return { status: exception.getStatus(), message };
     }
-    if (exception instanceof JobAlreadyRunningError) return { status: HttpStatus.CONFLICT, message: exception.message };
-    if (exception instanceof UnknownJobError) return { status: HttpStatus.NOT_FOUND, message: exception.message };
+    if (exception instanceof DomainError) return { status: exception.status, message: exception.message };
     // Fastify's own client errors (bad JSON body, payload too large) carry a 4xx statusCode.
     const statusCode = (exception as { statusCode?: number })?.statusCode;
     if (typeof statusCode === 'number' && statusCode >= 400 && statusCode < 500) {

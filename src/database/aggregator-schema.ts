@@ -1,6 +1,25 @@
 import { sql } from 'drizzle-orm';
 import { index, integer, jsonb, pgTable, timestamp, uuid, varchar } from 'drizzle-orm/pg-core';
-import { AggregatorGroup, DossierMetadata } from '../dossier-source/aggregator-row';
+
+/** The group a dossier belongs to, as the aggregator writes it (`metadata.group`, `procedure_config.group`). */
+export interface AggregatorGroup {
+  id: string;
+  label: string;
+  type?: 'autorisation' | 'introduction';
+}
+
+/** What the aggregator derives from the DS dossier (`dossier_record.metadata`). */
+export interface DossierMetadata {
+  state: string;
+  procedure_id: number;
+  group: AggregatorGroup;
+  created_at: number;
+  initiated_at: number | null;
+  updated_at: number | null;
+  received_at: number | null;
+  processed_at: number | null;
+  instructors_history: string[];
+}
 
 /**
  * The two ds-aggregator tables, in their exact schema (domain.md 2.1, 2.2). The back office only reads them from the

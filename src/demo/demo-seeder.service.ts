@@ -6,7 +6,7 @@ import { Clock } from '../common/clock';
 import { AppConfig } from '../config/app-config';
 import { Databases, Db, queryRows } from '../database/database';
 import { dossierRecord, procedureConfig } from '../database/aggregator-schema';
-import { SynchroHistoryRepository } from '../synchro-history/synchro-history.repository';
+import { SynchroHistoryService } from '../synchro-history/synchro-history.service';
 import { DEMO_SEED, generateDossierRecords } from './demo-dataset';
 import { PROCEDURE_CONFIGS } from './procedure-configs';
 
@@ -25,7 +25,7 @@ export class DemoSeeder {
     private readonly databases: Databases,
     private readonly config: AppConfig,
     private readonly clock: Clock,
-    private readonly history: SynchroHistoryRepository,
+    private readonly history: SynchroHistoryService,
   ) {}
 
   /** Inserts (or refreshes, by ds_key) `count` dossiers and resets procedure_config to the real group list. */
@@ -79,7 +79,7 @@ export class DemoSeeder {
    */
   async seedOnFirstStart(): Promise<boolean> {
     if (!this.config.pureEmbedded || this.config.demoSeedDossiers === 0) return false;
-    if (await this.history.get(SEEDED_MARKER)) return false;
+    if (await this.history.lastSuccessfulStart(SEEDED_MARKER)) return false;
     const [{ n }] = await queryRows<{ n: number }>(
       this.databases.aggregator,
       sql`SELECT count(*)::int AS n FROM dossier_record`,
@@ -92,7 +92,7 @@ export class DemoSeeder {
       this.logger.warn('*'.repeat(78));
       await this.seed(this.config.demoSeedDossiers);
     }
-    await this.history.set(SEEDED_MARKER, this.clock.now());
+    await this.history.recordSuccessfulStart(SEEDED_MARKER, this.clock.now());
     return n === 0;
   }
 

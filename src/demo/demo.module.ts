@@ -1,6 +1,6 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
+import { SynchroHistoryModule } from '../synchro-history/synchro-history.module';
 import { DemoSeeder } from './demo-seeder.service';
 
-@Global()
-@Module({ providers: [DemoSeeder], exports: [DemoSeeder] })
+@Module({ imports: [SynchroHistoryModule], providers: [DemoSeeder], exports: [DemoSeeder] })
 export class DemoModule {}

@@ -1,15 +1,13 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { DossierSourceRepository } from './dossier-source.repository';
 import { PgDossierSourceRepository } from './dossier-source.pg.repository';
-import { DossierStatisticsRepository } from './dossier-statistics.repository';
-import { PgDossierStatisticsRepository } from './dossier-statistics.pg.repository';
 
-@Global()
+/**
+ * The aggregator's dossiers, read-only. Its abstract repository is its public interface: the features that read
+ * dossiers (validity checks, alerts, monthly reports) import this module and inject `DossierSourceRepository`.
+ */
 @Module({
-  providers: [
-    { provide: DossierSourceRepository, useClass: PgDossierSourceRepository },
-    { provide: DossierStatisticsRepository, useClass: PgDossierStatisticsRepository },
-  ],
-  exports: [DossierSourceRepository, DossierStatisticsRepository],
+  providers: [{ provide: DossierSourceRepository, useClass: PgDossierSourceRepository }],
+  exports: [DossierSourceRepository],
 })
 export class DossierSourceModule {}

@@ -1,6 +1,7 @@
 import { FixedClock } from '../common/clock';
 import { AppConfig } from '../config/app-config';
 import { SynchroHistoryRepository } from '../synchro-history/synchro-history.repository';
+import { SynchroHistoryService } from '../synchro-history/synchro-history.service';
 import { JobHandler } from './job-handler';
 import { JobLock } from './job-lock';
 import { JobRegistry } from './job-registry';
@@ -86,9 +87,16 @@ describe('JobRunner progress writes', () => {
     } as JobHandler;
     const registry = { get: () => handler } as unknown as JobRegistry;
     const lock: JobLock = { tryAcquire: () => Promise.resolve({ release: () => Promise.resolve() }) };
-    const runner = new JobRunner(registry, lock, runs, new MemoryHistory(), new FixedClock(NOW), {
-      syncOverlapMs: 600_000,
-    } as AppConfig);
+    const runner = new JobRunner(
+      registry,
+      lock,
+      runs,
+      new SynchroHistoryService(new MemoryHistory()),
+      new FixedClock(NOW),
+      {
+        syncOverlapMs: 600_000,
+      } as AppConfig,
+    );
 
     const { run, done } = await runner.start('validity-check', { trigger: 'cli' });
     let settled = false;

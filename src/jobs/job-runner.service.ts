@@ -2,7 +2,7 @@ import { hostname } from 'node:os';
 import { Injectable, Logger } from '@nestjs/common';
 import { Clock } from '../common/clock';
 import { AppConfig } from '../config/app-config';
-import { SynchroHistoryRepository } from '../synchro-history/synchro-history.repository';
+import { SynchroHistoryService } from '../synchro-history/synchro-history.service';
 import { JobAlreadyRunningError } from './job-errors';
 import { JobContext } from './job-handler';
 import { JobLock } from './job-lock';
@@ -41,7 +41,7 @@ export class JobRunner {
     private readonly registry: JobRegistry,
     private readonly lock: JobLock,
     private readonly runs: JobRunRepository,
-    private readonly history: SynchroHistoryRepository,
+    private readonly history: SynchroHistoryService,
     private readonly clock: Clock,
     private readonly config: AppConfig,
   ) {}
@@ -56,7 +56,7 @@ export class JobRunner {
     try {
       const abandoned = await this.runs.abandonRunning(name, startedAt);
       if (abandoned) this.logger.warn(`${name}: ${abandoned} earlier run(s) marked abandoned`);
-      const watermark = handler.incremental && !full ? await this.history.get(name) : null;
+      const watermark = handler.incremental && !full ? await this.history.lastSuccessfulStart(name) : null;
       const since = watermark ? new Date(Math.max(0, watermark.getTime() - this.config.syncOverlapMs)) : null;
       run = await this.runs.create({
         job: name,
@@ -131,7 +131,7 @@ export class JobRunner {
     try {
       await handler.run(context);
       await progressWrite;
-      await this.history.set(run.job, run.startedAt);
+      await this.history.recordSuccessfulStart(run.job, run.startedAt);
       const finishedAt = this.clock.now();
       await this.runs.update(run.id, {
         ...counts,

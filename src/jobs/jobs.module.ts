@@ -1,8 +1,29 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
+import { KintoJobLock } from '../kinto/kinto-job-lock';
+import { storeProvider } from '../storage/store-provider';
+import { SynchroHistoryModule } from '../synchro-history/synchro-history.module';
+import { JobLock, PgJobLock } from './job-lock';
 import { JobRegistry } from './job-registry';
+import { KintoJobRunRepository } from './job-run.kinto.repository';
+import { PgJobRunRepository } from './job-run.pg.repository';
+import { JobRunRepository } from './job-run.repository';
 import { JobRunner } from './job-runner.service';
+import { JobsController } from './jobs.controller';
 
-@Global()
-@Module({ imports: [DiscoveryModule], providers: [JobRegistry, JobRunner], exports: [JobRegistry, JobRunner] })
+/**
+ * The job registry, the runner and the lock (one instance for the whole application: the outbox takes it too), and
+ * the admin routes on job runs.
+ */
+@Module({
+  imports: [DiscoveryModule, SynchroHistoryModule],
+  controllers: [JobsController],
+  providers: [
+    JobRegistry,
+    JobRunner,
+    storeProvider(JobRunRepository, { postgres: PgJobRunRepository, kinto: KintoJobRunRepository }),
+    storeProvider(JobLock, { postgres: PgJobLock, kinto: KintoJobLock }),
+  ],
+  exports: [JobRegistry, JobRunner, JobLock],
+})
 export class JobsModule {}

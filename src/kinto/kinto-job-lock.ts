@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { Clock } from '../common/clock';
-import { JobLock, LockHandle } from '../jobs/job-lock';
 import { KintoConnection } from './kinto-client.provider';
 import { KintoRecords, Stored, kintoId } from './kinto-records';
 
@@ -27,7 +26,7 @@ export const KINTO_LOCK_OPTIONS = 'KINTO_LOCK_OPTIONS';
 export const DEFAULT_KINTO_LOCK_OPTIONS: KintoLockOptions = { ttlMs: 10 * 60_000, refreshMs: 2 * 60_000 };
 
 /** A held lock; `refresh` is what the timer calls, exposed for tests. */
-export class KintoLockHandle implements LockHandle {
+export class KintoLockHandle {
   private version: number;
   private lost = false;
   private pending: Promise<unknown> = Promise.resolve();
@@ -89,9 +88,12 @@ export class KintoLockHandle implements LockHandle {
  * expiry that its holder keeps pushing back. An expired lock (its holder crashed or hung) is taken over with
  * `If-Match` on the version read, so of two instances racing for it exactly one wins. Expiries use the application
  * clock of each instance; the TTL is far larger than any sane clock skew.
+ *
+ * It fulfils the jobs' lock contract (`tryAcquire`, a handle with `release`) by shape rather than by inheritance, so
+ * that kinto/ depends on no feature; the jobs module's `storeProvider(JobLock, ...)` checks the shape at compile time.
  */
 @Injectable()
-export class KintoJobLock extends JobLock {
+export class KintoJobLock {
   private readonly logger = new Logger('KintoJobLock');
   private readonly records: KintoRecords<LockRecord>;
   private readonly instance = `${hostname()}:${process.pid}`;
@@ -102,7 +104,6 @@ export class KintoJobLock extends JobLock {
     private readonly clock: Clock,
     @Optional() @Inject(KINTO_LOCK_OPTIONS) options?: KintoLockOptions,
   ) {
-    super();
     this.records = new KintoRecords(kinto, 'job_locks');
     this.options = options ?? DEFAULT_KINTO_LOCK_OPTIONS;
   }

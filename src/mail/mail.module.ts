@@ -1,12 +1,22 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
+import { JobsModule } from '../jobs/jobs.module';
+import { storeProvider } from '../storage/store-provider';
 import { MailOutboxJob } from './mail-outbox.job';
 import { MailTransport, SmtpMailTransport } from './mail-transport';
+import { KintoOutboxRepository } from './outbox.kinto.repository';
+import { PgOutboxRepository } from './outbox.pg.repository';
+import { OutboxRepository } from './outbox.repository';
 import { OutboxService } from './outbox.service';
 
-/** The outbox and the SMTP transport, for every module that mails (alerts, monthly reports). */
-@Global()
+/** The outbox and the SMTP transport, for every module that mails (alerts, monthly reports, the digest). */
 @Module({
-  providers: [OutboxService, { provide: MailTransport, useClass: SmtpMailTransport }, MailOutboxJob],
-  exports: [OutboxService, MailTransport],
+  imports: [JobsModule],
+  providers: [
+    OutboxService,
+    { provide: MailTransport, useClass: SmtpMailTransport },
+    storeProvider(OutboxRepository, { postgres: PgOutboxRepository, kinto: KintoOutboxRepository }),
+    MailOutboxJob,
+  ],
+  exports: [OutboxService],
 })
 export class MailModule {}

@@ -7,6 +7,9 @@ import { MailTransport } from './mail-transport';
 import { MailToSend, OutgoingMail, ResolvedAttachment } from './outgoing-mail';
 import { OutboxCursor, OutboxEntry, OutboxRepository } from './outbox.repository';
 
+/** What other modules see of a stored mail (the alert workbook shows its state). */
+export type { OutboxEntry };
+
 export interface EnqueueEntry {
   /** One mail per key, ever: an existing entry, whatever its state, is never queued again. */
   dedupeKey: string;

@@ -1,3 +1,4 @@
+import { escapeHtml } from '../common/html';
 import { shiftMonth } from '../common/paris-time';
 import { frenchMonthName, frenchMonthYear } from './french-months';
 import { CategoryKey, MonthlyReport } from './monthly-report.types';
@@ -32,13 +33,6 @@ export interface MonthlyReportMail {
 
 const TOP_NATIONALITIES = 3;
 const SIGNATURE = "L'équipe Work In France";
-
-const HTML_ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-
-/** Escapes text for HTML element content and quoted attribute values. */
-export function escapeHtml(value: string): string {
-  return value.replace(/[&<>"']/g, (char) => HTML_ENTITIES[char]);
-}
 
 export function buildMonthlyReportMail({ reports }: MonthlyReportMailInput): MonthlyReportMail {
   if (reports.length === 0) throw new Error('A monthly report mail needs at least one report');

@@ -1,5 +1,5 @@
 import { DossierGroup } from '../dossier-source/dossier';
-import { MonthDecisions } from '../dossier-source/dossier-statistics.repository';
+import { MonthDecisions } from './dossier-statistics.repository';
 import {
   assembleMonthlyReports,
   countsByGroup,

@@ -1,11 +1,17 @@
 import { parisMonth, shiftMonth, YearMonth } from '../common/paris-time';
 import { DossierGroup, GroupType } from '../dossier-source/dossier';
-import { GroupDecisions, MonthDecisions } from '../dossier-source/dossier-statistics.repository';
+import { GroupDecisions, MonthDecisions } from './dossier-statistics.repository';
 import { CategoryKey, CategoryStats, MonthlyReport } from './monthly-report.types';
 import { GroupKey } from './monthly-report.repository';
 import { CATEGORY_KEYS, compareGroups, reportCounts } from './monthly-report.workbook';
 
 const INTRODUCTION_SUFFIX = '-introduction';
+
+/**
+ * An accepted dossier is counted as `more3Months` when its APT spans at least this many calendar days, both ends
+ * included (three months, whatever their lengths), and as `less3Months` when shorter. The statistics query applies it.
+ */
+export const LONG_APT_MIN_DAYS = 91;
 
 /** Map key of a group: id and type, since Paris has two groups under one id (B6). */
 export function groupKey(group: GroupKey): string {

@@ -3,7 +3,7 @@ import { FixedClock } from '../common/clock';
 import { monthsBetween, YearMonth } from '../common/paris-time';
 import { loadConfig } from '../config/app-config';
 import { DossierSourceRepository } from '../dossier-source/dossier-source.repository';
-import { DossierStatisticsRepository, MonthDecisions } from '../dossier-source/dossier-statistics.repository';
+import { DossierStatisticsRepository, MonthDecisions } from './dossier-statistics.repository';
 import { JobContext } from '../jobs/job-handler';
 import { MonthlyReportRepository } from './monthly-report.repository';
 import { emptyCategory } from './monthly-report.rules';

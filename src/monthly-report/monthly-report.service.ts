@@ -3,7 +3,7 @@ import { Clock } from '../common/clock';
 import { formatYearMonth, monthIndex, shiftMonth, YearMonth } from '../common/paris-time';
 import { AppConfig } from '../config/app-config';
 import { DossierSourceRepository } from '../dossier-source/dossier-source.repository';
-import { DossierStatisticsRepository } from '../dossier-source/dossier-statistics.repository';
+import { DossierStatisticsRepository } from './dossier-statistics.repository';
 import { JobContext } from '../jobs/job-handler';
 import { frenchMonthYear } from './french-months';
 import { GroupKey, MonthlyReportRepository } from './monthly-report.repository';

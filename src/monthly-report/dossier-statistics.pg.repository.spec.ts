@@ -2,7 +2,7 @@ import { loadConfig } from '../config/app-config';
 import { insertDossierRecords } from '../../test/helpers/aggregator';
 import { dossierRow, RowOptions } from '../../test/helpers/dossier-row';
 import { sqlBackends } from '../../test/helpers/sql-backends';
-import { DossierRecordRow } from './aggregator-row';
+import { DossierRecordRow } from '../dossier-source/aggregator-row';
 import { MonthDecisions } from './dossier-statistics.repository';
 import { PgDossierStatisticsRepository } from './dossier-statistics.pg.repository';
 

@@ -1,6 +1,6 @@
 import { YearMonth } from '../common/paris-time';
-import { CategoryKey, CategoryStats } from '../monthly-report/monthly-report.types';
-import { DossierGroup } from './dossier';
+import { DossierGroup } from '../dossier-source/dossier';
+import { CategoryKey, CategoryStats } from './monthly-report.types';
 
 /** What the dossiers of one group decided in one month amount to; a category without dossiers is absent. */
 export interface GroupDecisions {
@@ -24,9 +24,9 @@ export interface MonthDecisions {
  * - a dossier belongs to the Paris month (Europe/Paris) of its decision: the `processed_at` column, or when it is NULL
  *   or the aggregator's 1970-01-01 placeholder, `metadata.processed_at`, then `ds_data.processed_at`;
  * - it is classified by its current state: `closed` → `more3Months` when the APT ("Date de début APT" to "Date de fin
- *   APT", private annotations, `YYYY-MM-DD`) spans at least 91 calendar days counting both ends, `less3Months` when
- *   shorter, `unknownDuration` when a date is missing, malformed or the end precedes the start; `refused` →
- *   `refused`; `without_continuation` → `withoutContinuation`; any other state is not counted;
+ *   APT", private annotations, `YYYY-MM-DD`) spans at least `LONG_APT_MIN_DAYS` calendar days counting both ends,
+ *   `less3Months` when shorter, `unknownDuration` when a date is missing, malformed or the end precedes the start;
+ *   `refused` → `refused`; `without_continuation` → `withoutContinuation`; any other state is not counted;
  * - its group is `metadata.group` (id and type, a missing type meaning autorisation): Paris autorisation and Paris
  *   introduction are two groups;
  * - nationality is the trimmed value of the first public champ labelled exactly `Nationalité`, `non renseigné` when

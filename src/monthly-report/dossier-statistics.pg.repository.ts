@@ -3,9 +3,10 @@ import { SQL, sql } from 'drizzle-orm';
 import { formatYearMonth, monthIndex, parisMonthBounds, PARIS, shiftMonth, YearMonth } from '../common/paris-time';
 import { AppConfig } from '../config/app-config';
 import { Databases, queryRows } from '../database/database';
-import { CategoryKey, CategoryStats, NOT_PROVIDED } from '../monthly-report/monthly-report.types';
-import { LABELS } from './dossier';
+import { LABELS } from '../dossier-source/dossier';
 import { DossierStatisticsRepository, GroupDecisions, MonthDecisions } from './dossier-statistics.repository';
+import { LONG_APT_MIN_DAYS } from './monthly-report.rules';
+import { CategoryKey, CategoryStats, NOT_PROVIDED } from './monthly-report.types';
 
 /**
  * Months per query. Each query is one sequential scan of `dossier_record` (the real aggregator has no index), and
@@ -118,11 +119,12 @@ export class PgDossierStatisticsRepository extends DossierStatisticsRepository {
                  WHEN 'refused' THEN 'refused'
                  WHEN 'without_continuation' THEN 'withoutContinuation'
                  -- Inclusive span in calendar days (DATE arithmetic: no DST hour can shorten an APT, B10). Buckets:
-                 -- 0 for an end before the start, 1 for 1 to 90 days, 2 for 91 and more, NULL for a missing date.
+                 -- 0 for an end before the start, 1 for a short APT, 2 for LONG_APT_MIN_DAYS and more, NULL for a
+                 -- missing date.
                  ELSE CASE width_bucket(
                    ${champDay(sql`data->'champs_private'`, LABELS.dateFinApt)}
                      - ${champDay(sql`data->'champs_private'`, LABELS.dateDebutApt)} + 1,
-                   ARRAY[1, 91])
+                   ARRAY[1, ${LONG_APT_MIN_DAYS}::int])
                    WHEN 1 THEN 'less3Months'
                    WHEN 2 THEN 'more3Months'
                    ELSE 'unknownDuration'
