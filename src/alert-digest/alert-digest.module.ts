@@ -1,6 +1,5 @@
 import { Module } from '@nestjs/common';
-import { AlertDigestJob } from './alert-digest.job';
 import { AlertDigestService } from './alert-digest.service';
 
-@Module({ providers: [AlertDigestService, AlertDigestJob] })
+@Module({ providers: [AlertDigestService] })
 export class AlertDigestModule {}

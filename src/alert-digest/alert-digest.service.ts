@@ -3,11 +3,13 @@ import { AlertRepository } from '../alert/alert.repository';
 import { AlertCursor } from '../alert/alert';
 import { AppConfig } from '../config/app-config';
 import { JobContext } from '../jobs/job-handler';
+import { OnJob } from '../jobs/job.decorator';
 import { EnqueueEntry, OutboxService } from '../mail/outbox.service';
+import { JobName } from '../jobs/job-run';
 import { SynchroHistoryRepository } from '../synchro-history/synchro-history.repository';
 import { buildAlertDigestMail, DigestTally, DigestWindow } from './alert-digest.rules';
 
-export const ALERT_DIGEST_JOB = 'alert-digest';
+export const ALERT_DIGEST_JOB = 'alert-digest' satisfies JobName;
 export const ALERT_DIGEST_MAIL_KIND = 'alert-digest';
 const PAGE_SIZE = 1000;
 const DAY_MS = 86_400_000;
@@ -26,6 +28,8 @@ export class AlertDigestService {
    * Covers what happened since the start of the last successful run (the last 24 hours the first time), so that
    * windows follow one another without gap or overlap, and a failed run leaves its window to the next one.
    */
+  // Not incremental: the window comes from the job's own watermark, without the overlap incremental jobs get.
+  @OnJob({ name: ALERT_DIGEST_JOB, schedule: 'alertDigest' })
   async send(ctx: JobContext): Promise<void> {
     const last = await this.history.get(ALERT_DIGEST_JOB);
     const window: DigestWindow = { since: last ?? new Date(ctx.now.getTime() - DAY_MS), until: ctx.now };
@@ -38,6 +42,7 @@ export class AlertDigestService {
       for (const alert of page) tally.add(alert);
       ctx.read(page.length);
       if (page.length < PAGE_SIZE) break;
+      await ctx.betweenBatches();
       after = { dsKey: page[page.length - 1].dsKey, alertType: page[page.length - 1].alertType };
     }
     const lines = tally.result();

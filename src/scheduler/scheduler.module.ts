@@ -1,6 +1,5 @@
 import { Module } from '@nestjs/common';
-import { ScheduleModule } from '@nestjs/schedule';
 import { CronService } from './cron.service';
 
-@Module({ imports: [ScheduleModule.forRoot()], providers: [CronService] })
+@Module({ providers: [CronService] })
 export class SchedulerModule {}

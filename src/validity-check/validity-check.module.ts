@@ -1,12 +1,11 @@
 import { Module } from '@nestjs/common';
 import { ValidityCheckController } from './validity-check.controller';
-import { ValidityCheckCleanerJob, ValidityCheckJob } from './validity-check.jobs';
 import { ValidityCheckService } from './validity-check.service';
 import { PublicCheckCache } from './public-check.cache';
 
 @Module({
   controllers: [ValidityCheckController],
-  providers: [ValidityCheckService, PublicCheckCache, ValidityCheckJob, ValidityCheckCleanerJob],
+  providers: [ValidityCheckService, PublicCheckCache],
   exports: [ValidityCheckService],
 })
 export class ValidityCheckModule {}
