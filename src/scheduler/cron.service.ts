@@ -14,7 +14,7 @@ import { JobRunner } from '../jobs/job-runner.service';
 @Injectable()
 export class CronService implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('Cron');
-  private readonly crons: CronJob[] = [];
+  private crons: Array<{ job: JobName; expression: string; cron: CronJob }> = [];
 
   constructor(
     private readonly config: AppConfig,
@@ -26,14 +26,21 @@ export class CronService implements OnApplicationBootstrap, BeforeApplicationShu
     for (const { name, schedule } of this.jobs.all()) {
       if (!schedule) continue;
       const expression = this.config.crons[schedule];
-      this.crons.push(CronJob.from({ cronTime: expression, timeZone: PARIS, onTick: () => this.tick(name), start: true }));
+      const cron = CronJob.from({ cronTime: expression, timeZone: PARIS, onTick: () => this.tick(name), start: true });
+      this.crons.push({ job: name, expression, cron });
       this.logger.log(`${name}: scheduled "${expression}" (Europe/Paris)`);
     }
   }
 
   /** No tick may start a run once the shutdown has begun (the runner refuses it anyway). */
   beforeApplicationShutdown(): void {
-    for (const cron of this.crons) void cron.stop();
+    for (const { cron } of this.crons) void cron.stop();
+    this.crons = [];
+  }
+
+  /** What is scheduled, for the logs and the tests. */
+  scheduled(): Array<{ job: JobName; expression: string }> {
+    return this.crons.map(({ job, expression }) => ({ job, expression }));
   }
 
   private async tick(job: JobName): Promise<void> {
