@@ -11,7 +11,7 @@ import { DemoSeeder } from '../demo/demo-seeder.service';
 import { JobName } from '../jobs/job-run';
 import { toJobRunDto } from '../jobs/job-run.dto';
 import { JobRunRepository } from '../jobs/job-run.repository';
-import { describeError } from '../jobs/job-errors';
+import { describeError } from '../common/describe-error';
 import { JobRunner } from '../jobs/job-runner.service';
 import { createServer } from '../server';
 import { createProgress } from './progress';

@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import { FastifyReply } from 'fastify';
-import { JobAlreadyRunningError, UnknownJobError } from '../jobs/job-errors';
+import { JobAlreadyRunningError, ShuttingDownError, UnknownJobError } from '../jobs/job-errors';
+import { describeError, stackFrames } from './describe-error';
 
 /**
  * Every error leaves as `{ statusCode, error, message }`. Known domain errors map to their status; anything else is
@@ -28,12 +29,16 @@ export class HttpExceptionFilter implements ExceptionFilter {
     }
     if (exception instanceof JobAlreadyRunningError) return { status: HttpStatus.CONFLICT, message: exception.message };
     if (exception instanceof UnknownJobError) return { status: HttpStatus.NOT_FOUND, message: exception.message };
+    if (exception instanceof ShuttingDownError) {
+      return { status: HttpStatus.SERVICE_UNAVAILABLE, message: exception.message };
+    }
     // Fastify's own client errors (bad JSON body, payload too large) carry a 4xx statusCode.
     const statusCode = (exception as { statusCode?: number })?.statusCode;
     if (typeof statusCode === 'number' && statusCode >= 400 && statusCode < 500) {
       return { status: statusCode, message: (exception as Error).message };
     }
-    this.logger.error('Unhandled error', exception instanceof Error ? exception.stack : String(exception));
+    // Without the query's text and parameters, which carry dossier data (see describeError).
+    this.logger.error(`Unhandled error: ${describeError(exception)}`, stackFrames(exception));
     return { status: HttpStatus.INTERNAL_SERVER_ERROR, message: 'Internal server error' };
   }
 }

@@ -1,7 +1,8 @@
 import { Logger } from '@nestjs/common';
 import { Clock } from '../common/clock';
 import { SerialWriter } from '../common/serial-writer';
-import { describeError, JobInterruptedError } from './job-errors';
+import { describeError } from '../common/describe-error';
+import { JobInterruptedError } from './job-errors';
 import { JobContext } from './job-handler';
 import { JobCounts, JobRun, JobStatus, SkippedDossier } from './job-run';
 import { JobRunRepository } from './job-run.repository';

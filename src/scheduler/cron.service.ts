@@ -2,7 +2,8 @@ import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap }
 import { CronJob } from 'cron';
 import { PARIS } from '../common/paris-time';
 import { AppConfig } from '../config/app-config';
-import { describeError, JobAlreadyRunningError, ShuttingDownError } from '../jobs/job-errors';
+import { describeError } from '../common/describe-error';
+import { JobAlreadyRunningError, ShuttingDownError } from '../jobs/job-errors';
 import { JobRegistry } from '../jobs/job-registry';
 import { JobName } from '../jobs/job-run';
 import { JobRunner } from '../jobs/job-runner.service';

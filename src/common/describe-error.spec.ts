@@ -1,4 +1,4 @@
-import { describeError, stackFrames } from './job-errors';
+import { describeError, stackFrames } from './describe-error';
 
 /** The driver's error: a SQLSTATE code and the server's message. */
 class DatabaseError extends Error {
