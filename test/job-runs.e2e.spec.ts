@@ -2,9 +2,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Logger, LoggerService } from '@nestjs/common';
-import { sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { createLogger } from '../src/common/logger';
-import { jobRun } from '../src/database/schema';
+import { loadConfig } from '../src/config/app-config';
+import { Databases } from '../src/database/database';
+import { jobRun, synchroHistory } from '../src/database/schema';
+import { PgJobLock } from '../src/jobs/job-lock';
 import { JobRegistry } from '../src/jobs/job-registry';
 import { JobRunner } from '../src/jobs/job-runner.service';
 import { CronService } from '../src/scheduler/cron.service';
@@ -158,6 +161,54 @@ describe('job runs (PostgreSQL)', () => {
       expect({ marker, found: logs.includes(marker) }).toEqual({ marker, found: false });
       expect({ marker, found: records.includes(marker) }).toEqual({ marker, found: false });
       expect({ marker, found: (api + apiOne).includes(marker) }).toEqual({ marker, found: false });
+    }
+  });
+});
+
+describe('job runs at shutdown (PostgreSQL)', () => {
+  let db: TestDatabase;
+  let observer: Databases;
+
+  beforeAll(async () => {
+    db = await createTestDatabase('job_shutdown');
+    observer = await Databases.open(loadConfig({ DATABASE_URL: db.url }));
+  });
+  afterAll(async () => {
+    await observer?.close();
+    await db?.drop();
+  });
+
+  it('stops a running job at the end of its batch when the application closes: interrupted, lock free', async () => {
+    const t = await createTestApp({ DATABASE_URL: db.url }, new Date('2021-06-01T10:00:00Z'));
+    let closed = false;
+    try {
+      await t.insertDossiers(Array.from({ length: 600 }, (_, i) => dossierRow({ dossierId: 300000 + i })));
+      // The first batch's write waits until the shutdown has begun.
+      let shutdownBegun!: () => void;
+      const begun = new Promise<void>((resolve) => (shutdownBegun = resolve));
+      const checks = t.app.get(ValidityCheckRepository);
+      const upsertMany = checks.upsertMany.bind(checks);
+      const batches = jest.spyOn(checks, 'upsertMany').mockImplementation(async (...args) => {
+        await begun;
+        return upsertMany(...args);
+      });
+      const { run, done } = await t.app.get(JobRunner).start('validity-check', { trigger: 'api' });
+      const closing = t.app.close().then(() => (closed = true));
+      await new Promise((resolve) => setImmediate(resolve));
+      shutdownBegun();
+      await closing;
+      const ended = await done;
+
+      expect(ended).toMatchObject({ id: run.id, status: 'interrupted' });
+      expect(batches).toHaveBeenCalledTimes(1);
+      const [stored] = await observer.main.select().from(jobRun).where(eq(jobRun.id, run.id));
+      expect(stored).toMatchObject({ status: 'interrupted', read: 250, written: 250 });
+      expect(await observer.main.select().from(synchroHistory)).toEqual([]);
+      const lock = await new PgJobLock(observer).tryAcquire('validity-check');
+      expect(lock).not.toBeNull();
+      await lock!.release();
+    } finally {
+      if (!closed) await t.close();
     }
   });
 });
