@@ -23,7 +23,9 @@ const alertStatus = (value: string): 'open' | 'resolved' => {
 };
 // The names of the jobs declared with `@OnJob`: the registry refuses to start if the two differ.
 const jobName = (value: string): JobName => {
-  if (!isJobName(value)) throw new InvalidArgumentError(`Unknown job ${value}; expected one of ${JOB_NAMES.join(', ')}`);
+  if (!isJobName(value)) {
+    throw new InvalidArgumentError(`Unknown job ${value}; expected one of ${JOB_NAMES.join(', ')}`);
+  }
   return value;
 };
 const yearMonth = (value: string) => {

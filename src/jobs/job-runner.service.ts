@@ -96,7 +96,9 @@ export class JobRunner implements BeforeApplicationShutdown {
     const running = [...this.active.values()];
     if (running.length === 0) return;
     const graceMs = this.config.shutdownGraceMs;
-    this.logger.log(`shutdown: stopping ${running.length} run(s) at the end of their batch (up to ${graceMs / 1000} s)`);
+    this.logger.log(
+      `shutdown: stopping ${running.length} run(s) at the end of their batch (up to ${graceMs / 1000} s)`,
+    );
     for (const { recorder } of running) recorder.stop();
     let timer: NodeJS.Timeout | undefined;
     const graceOver = new Promise<void>((resolve) => (timer = setTimeout(resolve, graceMs)));

@@ -101,7 +101,7 @@ export class RunRecorder {
   private notify(): void {
     this.onProgress?.({ done: this.done, total: this.total, counts: { ...this.counts } });
     const at = Date.now();
-    if (at - this.lastFlush < PROGRESS_FLUSH_MS) return;
+    if (this.finished || at - this.lastFlush < PROGRESS_FLUSH_MS) return;
     this.lastFlush = at;
     this.progress.enqueue(() =>
       this.runs
@@ -115,19 +115,27 @@ export class RunRecorder {
     return { ...this.counts, skippedKeys: [...this.skippedKeys], progressDone: this.done, progressTotal: this.total };
   }
 
-  /** The one write of the final state; a second ending (a run recorded interrupted at the end of the shutdown grace
-   * that finishes afterwards) changes nothing. */
+  /**
+   * The one write of the final state. Once it is stored, a second ending (a run recorded interrupted at the end of
+   * the shutdown grace that returns afterwards) changes nothing; if it could not be stored, the next ending tries.
+   */
   private async finish(status: Exclude<JobStatus, 'running' | 'abandoned'>, error: string | null): Promise<void> {
     if (this.finished) return;
     this.finished = true;
-    await this.progress.settle();
-    const snapshot = this.snapshot();
-    await this.runs.update(this.run.id, {
-      ...snapshot,
-      progressTotal: status === 'succeeded' ? (snapshot.progressTotal ?? snapshot.progressDone) : snapshot.progressTotal,
-      status,
-      finishedAt: this.clock.now(),
-      error,
-    });
+    try {
+      await this.progress.settle();
+      const snapshot = this.snapshot();
+      await this.runs.update(this.run.id, {
+        ...snapshot,
+        progressTotal:
+          status === 'succeeded' ? (snapshot.progressTotal ?? snapshot.progressDone) : snapshot.progressTotal,
+        status,
+        finishedAt: this.clock.now(),
+        error,
+      });
+    } catch (failure) {
+      this.finished = false;
+      throw failure;
+    }
   }
 }
