@@ -1,6 +1,7 @@
 import { asc } from 'drizzle-orm';
 import { buildAlertMail } from '../src/alert/alert-mail.templates';
 import { mailOutbox } from '../src/database/schema';
+import { JobName } from '../src/jobs/job-run';
 import { JobRunner } from '../src/jobs/job-runner.service';
 import { OutboxService } from '../src/mail/outbox.service';
 import { ADMIN_TOKEN, createMailTestApp, createTestApp, mailEnv, MailTestApp, TestApp } from './helpers/app';
@@ -37,7 +38,7 @@ const MAIL_SETTINGS = {
 };
 
 function helpers(get: () => TestApp) {
-  const run = (job: string, full = false) => get().app.get(JobRunner).runToEnd(job, { trigger: 'cli', full });
+  const run = (job: JobName, full = false) => get().app.get(JobRunner).runToEnd(job, { trigger: 'cli', full });
   const outbox = () => get().databases.main.select().from(mailOutbox).orderBy(asc(mailOutbox.dedupeKey));
   return { run, outbox };
 }

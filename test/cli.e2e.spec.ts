@@ -55,14 +55,16 @@ describe('wif CLI (built, against PostgreSQL)', () => {
     const unknown = await wif(['sync', 'no-such-job'], env);
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toContain('Unknown job no-such-job');
+    expect(unknown.stderr).toContain('validity-check-cleaner');
     const badMonth = await wif(['sync', 'monthly-report', '--month', '2020-13'], env);
     expect(badMonth.code).toBe(1);
     expect(badMonth.stderr).toContain('expected YYYY-MM');
   });
 
   it('refuses to start with a bad configuration, naming each variable (exit 2)', async () => {
-    const bad = await wif(['migrate'], { ...env, API_PORT: 'abc', MAIL_PORT: '0' });
+    const bad = await wif(['migrate'], { ...env, API_PORT: 'abc', MAIL_PORT: '0', ALERT_CRON: '0 61 * * * *' });
     expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('ALERT_CRON');
     expect(bad.stderr).toContain('API_PORT');
     expect(bad.stderr).toContain('MAIL_PORT');
   });

@@ -1,3 +1,4 @@
+import { JobName } from '../src/jobs/job-run';
 import { JobRunner } from '../src/jobs/job-runner.service';
 import { ValidityCheckRepository } from '../src/validity-check/validity-check.repository';
 import { ADMIN_TOKEN, createTestApp, TestApp } from './helpers/app';
@@ -24,7 +25,7 @@ describe('validity checks (PostgreSQL, over HTTP)', () => {
 
   const get = (url: string, headers: Record<string, string> = {}) => t.app.inject({ method: 'GET', url, headers });
   const check = (id: number | string, date: string) => get(`/api/v1/apt_validity_check/${id}/${date}`);
-  const runJob = (name: string, full = false) => t.app.get(JobRunner).runToEnd(name, { trigger: 'cli', full });
+  const runJob = (name: JobName, full = false) => t.app.get(JobRunner).runToEnd(name, { trigger: 'cli', full });
 
   it('answers the original JSON for a valid autorisation, ds_id as a number', async () => {
     await t.insertDossiers([dossierRow({ dossierId: 4518237 })]);

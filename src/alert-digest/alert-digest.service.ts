@@ -2,11 +2,13 @@ import { Injectable } from '@nestjs/common';
 import { AlertService } from '../alert/alert.service';
 import { AppConfig } from '../config/app-config';
 import { JobContext } from '../jobs/job-handler';
+import { OnJob } from '../jobs/job.decorator';
 import { EnqueueEntry, OutboxService } from '../mail/outbox.service';
+import { JobName } from '../jobs/job-run';
 import { SynchroHistoryService } from '../synchro-history/synchro-history.service';
 import { buildAlertDigestMail, DigestTally, DigestWindow } from './alert-digest.rules';
 
-export const ALERT_DIGEST_JOB = 'alert-digest';
+export const ALERT_DIGEST_JOB = 'alert-digest' satisfies JobName;
 export const ALERT_DIGEST_MAIL_KIND = 'alert-digest';
 const DAY_MS = 86_400_000;
 
@@ -24,6 +26,8 @@ export class AlertDigestService {
    * Covers what happened since the start of the last successful run (the last 24 hours the first time), so that
    * windows follow one another without gap or overlap, and a failed run leaves its window to the next one.
    */
+  // Not incremental: the window comes from the job's own watermark, without the overlap incremental jobs get.
+  @OnJob({ name: ALERT_DIGEST_JOB, schedule: 'alertDigest' })
   async send(ctx: JobContext): Promise<void> {
     const last = await this.history.lastSuccessfulStart(ALERT_DIGEST_JOB);
     const window: DigestWindow = { since: last ?? new Date(ctx.now.getTime() - DAY_MS), until: ctx.now };
@@ -31,6 +35,7 @@ export class AlertDigestService {
     for await (const page of this.alerts.alertsForDigest()) {
       for (const alert of page) tally.add(alert);
       ctx.read(page.length);
+      await ctx.betweenBatches();
     }
     const lines = tally.result();
     if (lines.length === 0) {

@@ -4,7 +4,6 @@ import { JobsModule } from '../jobs/jobs.module';
 import { MailModule } from '../mail/mail.module';
 import { storeProvider } from '../storage/store-provider';
 import { AlertAdminController } from './alert-admin.controller';
-import { AlertEmailJob, AlertJob } from './alert.jobs';
 import { KintoAlertRepository } from './alert.kinto.repository';
 import { PgAlertRepository } from './alert.pg.repository';
 import { AlertRepository } from './alert.repository';
@@ -17,8 +16,6 @@ import { AlertService } from './alert.service';
   providers: [
     AlertService,
     storeProvider(AlertRepository, { postgres: PgAlertRepository, kinto: KintoAlertRepository }),
-    AlertJob,
-    AlertEmailJob,
   ],
   exports: [AlertService],
 })

@@ -4,7 +4,10 @@ import { Clock } from '../common/clock';
 import { AppConfig } from '../config/app-config';
 import { Dossier } from '../dossier-source/dossier';
 import { DossierFields, DossierSourceRepository } from '../dossier-source/dossier-source.repository';
+import { readAhead } from '../common/read-ahead';
+import { SerialWriter } from '../common/serial-writer';
 import { JobContext } from '../jobs/job-handler';
+import { OnJob } from '../jobs/job.decorator';
 import { EnqueueEntry, OutboxEntry, OutboxService } from '../mail/outbox.service';
 import { Alert, AlertCursor, AlertFilter, DossierAlerts, StoredAlert } from './alert';
 import { isMailedAlertType } from './alert-type';
@@ -41,6 +44,12 @@ const DIGEST_PAGE_SIZE = 1000;
 /** The states whose alerts depend on time alone: their dossiers are re-evaluated every run, changed or not. */
 const TIME_BASED_STATES = ['initiated', 'received'];
 
+async function* nonEmpty<T>(pages: AsyncIterable<T[]>): AsyncGenerator<T[]> {
+  for await (const page of pages) {
+    if (page.length > 0) yield page;
+  }
+}
+
 @Injectable()
 export class AlertService {
   private readonly logger = new Logger('Alerts');
@@ -60,6 +69,7 @@ export class AlertService {
    * dossier's alerts are replaced by what it raises now: new ones are stored, the others resolved. Mails are queued
    * in the same run, deduplicated for ever by alert type and dossier.
    */
+  @OnJob({ name: 'alert', incremental: true, schedule: 'alert' })
   async sync(ctx: JobContext): Promise<void> {
     const filter = { changedSince: ctx.since, alsoInStates: TIME_BASED_STATES };
     ctx.setTotal(await this.source.count(filter));
@@ -68,14 +78,11 @@ export class AlertService {
     let handled = 0;
     let queued = 0;
     // One write in flight while the next dossiers are read and evaluated.
-    let writing: Promise<void> = Promise.resolve();
-    const flush = async () => {
+    const writer = new SerialWriter();
+    const flush = () => {
       const [batch, batchMails, batchHandled] = [evaluations, mails, handled];
-      evaluations = [];
-      mails = [];
-      handled = 0;
-      await writing;
-      writing = (async () => {
+      [evaluations, mails, handled] = [[], [], 0];
+      return writer.write(async () => {
         // Independent writes, both idempotent: a run that fails half-way is redone from the same watermark.
         const [{ changed, resolved }, { created }] = await Promise.all([
           this.alerts.saveEvaluations(batch, ctx.now),
@@ -84,9 +91,7 @@ export class AlertService {
         queued += created;
         ctx.written(changed + resolved);
         ctx.advance(batchHandled);
-      })();
-      // Awaited by the next flush or at the end; until then a failure must not surface as an unhandled rejection.
-      writing.catch(() => undefined);
+      });
     };
     try {
       for await (const batch of this.source.stream(filter, SOURCE_BATCH, ALERT_FIELDS)) {
@@ -105,11 +110,13 @@ export class AlertService {
         }
         handled += batch.dossiers.length + batch.broken.length;
         if (evaluations.length >= WRITE_BATCH) await flush();
+        await ctx.betweenBatches();
       }
       await flush();
+      await writer.drain();
     } finally {
-      // Never leave a write running behind a failed run: the next run must not race with it.
-      await writing;
+      // Never leave a write running behind a failed or stopped run: the next run must not race with it.
+      await writer.settle();
     }
     if (queued) ctx.logger.log(`${queued} alert mail(s) queued`);
   }
@@ -137,23 +144,17 @@ export class AlertService {
    * Every alert matching the filter, a batch at a time, so that memory does not grow with their number. The next
    * batch is read while the caller handles the current one.
    */
-  async *stream(filter: AlertFilter): AsyncGenerator<AlertWithMail[]> {
-    let next: Promise<AlertWithMail[]> | null = this.readBatch(filter, null);
-    try {
-      while (next) {
-        const batch: AlertWithMail[] = await next;
+  stream(filter: AlertFilter): AsyncGenerator<AlertWithMail[]> {
+    const pages = readAhead(
+      () => this.readBatch(filter, null),
+      (batch) => {
         const last = batch.at(-1)?.alert;
-        next =
-          last && batch.length === READ_BATCH
-            ? this.readBatch(filter, { dsKey: last.dsKey, alertType: last.alertType })
-            : null;
-        // Awaited at the next turn; a caller that stops early must not leave it as an unhandled rejection.
-        next?.catch(() => undefined);
-        if (batch.length > 0) yield batch;
-      }
-    } finally {
-      next?.catch(() => undefined);
-    }
+        return last && batch.length === READ_BATCH
+          ? this.readBatch(filter, { dsKey: last.dsKey, alertType: last.alertType })
+          : null;
+      },
+    );
+    return nonEmpty(pages);
   }
 
   /**
@@ -207,16 +208,8 @@ export class AlertService {
    * First attempt of the queued alert mails. A mail whose decision has become too old since it was queued is
    * blocked instead, at send time (its `notAfter`), and so are retries run by the `mail-outbox` job.
    */
-  deliverMails(ctx: JobContext): Promise<{ sent: number; blocked: number; retried: number; failed: number }> {
-    let done = 0;
-    return this.outbox.deliverDue({
-      now: ctx.now,
-      kinds: [ALERT_MAIL_KIND],
-      onProgress: ({ sent, blocked, retried, failed }) => {
-        const total = sent + blocked + retried + failed;
-        ctx.advance(total - done);
-        done = total;
-      },
-    });
+  @OnJob({ name: 'alert-email', schedule: 'alertEmail' })
+  async deliverMails(ctx: JobContext): Promise<void> {
+    await this.outbox.deliverForRun(ctx, { kinds: [ALERT_MAIL_KIND] });
   }
 }

@@ -6,6 +6,7 @@ import { ALERT_TYPES, AlertType, isAlertType } from '../alert/alert-type';
 import { createLogger } from '../common/logger';
 import { AppConfig, loadConfig } from '../config/app-config';
 import { ConfigError } from '../config/environment';
+import { isJobName, JOB_NAMES, JobName } from '../jobs/job-run';
 import { CliContext, exportAlerts, listJobs, migrate, seedDemo, serve, sync } from './commands';
 
 const positiveInt = (value: string) => {
@@ -18,6 +19,13 @@ const alertType = (value: string): AlertType => {
 };
 const alertStatus = (value: string): 'open' | 'resolved' => {
   if (value !== 'open' && value !== 'resolved') throw new InvalidArgumentError('expected open or resolved');
+  return value;
+};
+// The names of the jobs declared with `@OnJob`: the registry refuses to start if the two differ.
+const jobName = (value: string): JobName => {
+  if (!isJobName(value)) {
+    throw new InvalidArgumentError(`Unknown job ${value}; expected one of ${JOB_NAMES.join(', ')}`);
+  }
   return value;
 };
 const yearMonth = (value: string) => {
@@ -67,14 +75,14 @@ program
 program
   .command('sync')
   .description(
-    'run a job in the foreground: validity-check, validity-check-cleaner, alert, alert-email, monthly-report ' +
-      '(alone: the previous month, mailed, as the cron does), alert-digest, mail-outbox',
+    `run a job in the foreground: ${JOB_NAMES.join(', ')} ` +
+      '(monthly-report alone: the previous month, mailed, as the cron does)',
   )
-  .argument('<job>')
+  .argument('<job>', 'the job', jobName)
   .option('--all', 'ignore the watermark: every dossier (every month for monthly-report)')
   .option('--month <YYYY-MM>', 'monthly-report: rebuild this month', yearMonth)
   .option('--mail', 'monthly-report: mail the reports as well')
-  .action(async (job: string, options: { all?: boolean; month?: string; mail?: boolean }) => {
+  .action(async (job: JobName, options: { all?: boolean; month?: string; mail?: boolean }) => {
     const params: Record<string, unknown> = {};
     if (options.month) params.month = options.month;
     if (options.mail) params.mail = true;
@@ -85,9 +93,9 @@ program
 program
   .command('jobs')
   .description('list recent job runs, one JSON object per line')
-  .option('--job <name>', 'only this job')
+  .option('--job <name>', 'only this job', jobName)
   .option('--limit <n>', 'how many', positiveInt, 20)
-  .action((options: { job?: string; limit: number }) => listJobs(context(), options));
+  .action((options: { job?: JobName; limit: number }) => listJobs(context(), options));
 
 program
   .command('export-alerts')

@@ -1,5 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import { FastifyReply } from 'fastify';
+import { describeError, stackFrames } from './describe-error';
 import { DomainError } from './domain-error';
 
 /**
@@ -34,7 +35,8 @@ export class HttpExceptionFilter implements ExceptionFilter {
     if (typeof statusCode === 'number' && statusCode >= 400 && statusCode < 500) {
       return { status: statusCode, message: (exception as Error).message };
     }
-    this.logger.error('Unhandled error', exception instanceof Error ? exception.stack : String(exception));
+    // Without the query's text and parameters, which carry dossier data (see describeError).
+    this.logger.error(`Unhandled error: ${describeError(exception)}`, stackFrames(exception));
     return { status: HttpStatus.INTERNAL_SERVER_ERROR, message: 'Internal server error' };
   }
 }

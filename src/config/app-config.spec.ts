@@ -71,4 +71,16 @@ describe('loadConfig', () => {
     expect(message).not.toContain('mysql://nope');
     expect(message).toContain('"abc"');
   });
+
+  it('parses cron expressions as the scheduler does: a minute of 61 stops the start, naming the variable', () => {
+    expect(() => loadConfig({ ALERT_CRON: '0 61 * * * *' })).toThrow(
+      /ALERT_CRON: .*cron expression.*out of range.*"0 61 \* \* \* \*"/,
+    );
+    expect(loadConfig({ ALERT_CRON: '0 */20 * * 1-5' }).crons.alert).toBe('0 */20 * * 1-5');
+  });
+
+  it('gives running jobs 20 seconds to stop at shutdown, or SHUTDOWN_GRACE_SECONDS', () => {
+    expect(loadConfig({}).shutdownGraceMs).toBe(20_000);
+    expect(loadConfig({ SHUTDOWN_GRACE_SECONDS: '5' }).shutdownGraceMs).toBe(5_000);
+  });
 });

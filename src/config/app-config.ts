@@ -34,6 +34,7 @@ export class AppConfig {
     string
   >;
   readonly syncOverlapMs: number;
+  readonly shutdownGraceMs: number;
   readonly alerts: { maxInitiatedDays: number; maxReceivedDays: number; administrationDomains: string[] };
   readonly contactEmail: string;
   readonly mail: {
@@ -85,6 +86,7 @@ export class AppConfig {
       mailOutbox: env.MAIL_OUTBOX_CRON,
     };
     this.syncOverlapMs = env.SYNC_OVERLAP_MINUTES * 60_000;
+    this.shutdownGraceMs = env.SHUTDOWN_GRACE_SECONDS * 1000;
     this.alerts = {
       maxInitiatedDays: env.ALERT_MAX_INITIATED_DAYS,
       maxReceivedDays: env.ALERT_MAX_RECEIVED_DAYS,

@@ -1,4 +1,5 @@
 import { Transform, plainToInstance } from 'class-transformer';
+import { validateCronExpression } from 'cron';
 import {
   IsBoolean,
   IsEmail,
@@ -9,6 +10,8 @@ import {
   Matches,
   Max,
   Min,
+  ValidationOptions,
+  ValidateBy,
   validateSync,
 } from 'class-validator';
 
@@ -24,8 +27,29 @@ const toBool = ({ value }: { value: unknown }) => {
 const emptyToUndefined = ({ value }: { value: unknown }) =>
   typeof value === 'string' && value.trim() === '' ? undefined : value;
 
-// Six-field cron (seconds first), as the original used; five fields are accepted too.
-const CRON = /^(\S+\s+){4,5}\S+$/;
+/**
+ * Six-field cron (seconds first), as the original used; five fields are accepted too. Parsed by the scheduler's own
+ * parser, so that an expression it would refuse (`0 61 * * * *`) stops the start here, with the variable's name.
+ */
+function IsCron(options?: ValidationOptions): PropertyDecorator {
+  return ValidateBy(
+    {
+      name: 'isCron',
+      validator: {
+        validate: (value: unknown) =>
+          typeof value === 'string' &&
+          /^(\S+\s+){4,5}\S+$/.test(value.trim()) &&
+          validateCronExpression(value.trim()).valid,
+        defaultMessage: (args) => {
+          const value: unknown = args?.value;
+          const reason = typeof value === 'string' ? validateCronExpression(value.trim()).error?.message : null;
+          return `${args?.property ?? 'value'} must be a cron expression of 5 or 6 fields${reason ? ` (${reason})` : ''}`;
+        },
+      },
+    },
+    options,
+  );
+}
 const POSTGRES_URL = /^postgres(ql)?:\/\/\S+$/;
 const URL_SEGMENT = /^[A-Za-z0-9._-]+$/;
 const SECRET = /TOKEN|PASSWORD|AUTH|URL/;
@@ -85,14 +109,16 @@ export class EnvironmentVariables {
   @Transform(toInt) @IsInt() @Min(0) DEMO_SEED_DOSSIERS = 5000;
 
   @Transform(toBool) @IsBoolean() SCHEDULER_ENABLED = true;
-  @Matches(CRON) VALIDITY_CHECK_CRON = '0 0 * * * *';
-  @Matches(CRON) VALIDITY_CHECK_CLEANER_CRON = '0 15 6 * * *';
-  @Matches(CRON) ALERT_CRON = '0 15 * * * *';
-  @Matches(CRON) ALERT_EMAIL_CRON = '0 30 6 * * *';
-  @Matches(CRON) MONTHLY_REPORT_CRON = '0 0 8 1 * *';
-  @Matches(CRON) ALERT_DIGEST_CRON = '0 0 7 * * *';
+  @IsCron() VALIDITY_CHECK_CRON = '0 0 * * * *';
+  @IsCron() VALIDITY_CHECK_CLEANER_CRON = '0 15 6 * * *';
+  @IsCron() ALERT_CRON = '0 15 * * * *';
+  @IsCron() ALERT_EMAIL_CRON = '0 30 6 * * *';
+  @IsCron() MONTHLY_REPORT_CRON = '0 0 8 1 * *';
+  @IsCron() ALERT_DIGEST_CRON = '0 0 7 * * *';
   /** Retries of mails whose first attempt failed (every mail's first attempt belongs to the job that wrote it). */
-  @Matches(CRON) MAIL_OUTBOX_CRON = '0 */5 * * * *';
+  @IsCron() MAIL_OUTBOX_CRON = '0 */5 * * * *';
+  /** On shutdown, how long running jobs get to reach the end of their current batch before they are cut short. */
+  @Transform(toInt) @IsInt() @Min(0) SHUTDOWN_GRACE_SECONDS = 20;
   /** Minutes re-read before the watermark, for clock skew and rows committed during the previous run. */
   @Transform(toInt) @IsInt() @Min(0) SYNC_OVERLAP_MINUTES = 10;
 

@@ -16,3 +16,19 @@ export class UnknownJobError extends DomainError {
     super(`Unknown job ${job}`);
   }
 }
+
+/** The instance is shutting down: it starts no more runs. */
+export class ShuttingDownError extends DomainError {
+  readonly status = HttpStatus.SERVICE_UNAVAILABLE;
+
+  constructor(readonly job: string) {
+    super(`Job ${job} not started: the instance is shutting down`);
+  }
+}
+
+/** Thrown between two batches by a job asked to stop: its run ends `interrupted`. */
+export class JobInterruptedError extends Error {
+  constructor() {
+    super('Stopped between two batches: the instance is shutting down');
+  }
+}

@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { JobCounts, JobName } from './job-run';
+import { JobOptions } from './job.decorator';
 
 /** What a job sees of its run. */
 export interface JobContext {
@@ -11,18 +12,26 @@ export interface JobContext {
   readonly params: Record<string, unknown>;
   readonly logger: Logger;
   readonly counts: Readonly<JobCounts>;
+  /** Aborted when the instance shuts down: the job stops at the end of its current batch. */
+  readonly stopping: AbortSignal;
   read(n?: number): void;
   written(n?: number): void;
   failed(n?: number): void;
-  /** A dossier that could not be handled: counted, logged with its key, and the run goes on (B3). */
+  /** A dossier that could not be handled: counted, logged with its key, and the run goes on. */
   skip(dsKey: string, reason: string): void;
   setTotal(total: number | null): void;
   advance(n?: number): void;
+  /**
+   * To await between two batches: lets the event loop answer the requests waiting meanwhile (on the embedded
+   * database every query runs on the main thread, and a long run would otherwise hold HTTP answers for seconds),
+   * then throws `JobInterruptedError` if the instance is shutting down.
+   */
+  betweenBatches(): Promise<void>;
 }
 
-export interface JobHandler {
+/** A job as the registry found it: its declaration and the method that runs it, bound to its service. */
+export interface JobHandler extends Required<Pick<JobOptions, 'incremental'>> {
   readonly name: JobName;
-  /** Whether the job reads only what changed since its watermark (the others still record it). */
-  readonly incremental: boolean;
+  readonly schedule: JobOptions['schedule'] | null;
   run(context: JobContext): Promise<void>;
 }

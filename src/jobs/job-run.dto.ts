@@ -1,10 +1,10 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { JobRun } from './job-run';
+import { JOB_STATUSES, JobRun } from './job-run';
 
 export class JobRunDto {
   @ApiProperty() id!: string;
   @ApiProperty({ example: 'validity-check' }) job!: string;
-  @ApiProperty({ enum: ['running', 'succeeded', 'failed', 'abandoned'] }) status!: string;
+  @ApiProperty({ enum: JOB_STATUSES }) status!: string;
   @ApiProperty({ enum: ['cron', 'api', 'cli'] }) trigger!: string;
   @ApiProperty() params!: Record<string, unknown>;
   @ApiProperty() instance!: string;

@@ -1,3 +1,4 @@
+/** Every job, by name: a job is declared once, with `@OnJob({ name })` on the service method that runs it. */
 export const JOB_NAMES = [
   'validity-check',
   'validity-check-cleaner',
@@ -9,7 +10,11 @@ export const JOB_NAMES = [
 ] as const;
 export type JobName = (typeof JOB_NAMES)[number];
 
-export type JobStatus = 'running' | 'succeeded' | 'failed' | 'abandoned';
+export const isJobName = (value: string): value is JobName => (JOB_NAMES as readonly string[]).includes(value);
+
+/** `interrupted`: stopped at a batch boundary because the instance shut down; its window is covered again. */
+export const JOB_STATUSES = ['running', 'succeeded', 'failed', 'abandoned', 'interrupted'] as const;
+export type JobStatus = (typeof JOB_STATUSES)[number];
 export type JobTrigger = 'cron' | 'api' | 'cli';
 
 export interface JobCounts {

@@ -2,7 +2,7 @@ import { FixedClock } from '../common/clock';
 import { AppConfig } from '../config/app-config';
 import { SynchroHistoryRepository } from '../synchro-history/synchro-history.repository';
 import { SynchroHistoryService } from '../synchro-history/synchro-history.service';
-import { JobHandler } from './job-handler';
+import { JobContext, JobHandler } from './job-handler';
 import { JobLock } from './job-lock';
 import { JobRegistry } from './job-registry';
 import { JobRun, JobRunUpdate, NewJobRun } from './job-run';
@@ -111,5 +111,105 @@ describe('JobRunner progress writes', () => {
     const finished = await done;
     expect(finished).toMatchObject({ status: 'succeeded', read: 3, written: 2, progressDone: 3, progressTotal: 3 });
     expect(runs.stored.get(run.id)).toMatchObject({ status: 'succeeded', read: 3, written: 2 });
+  });
+});
+
+function runnerWith(handler: Partial<JobHandler>, lock: JobLock, runs = new HeldProgressRuns(), graceMs = 20_000) {
+  const history = new MemoryHistory();
+  const job = { name: 'validity-check', incremental: true, schedule: null, ...handler } as JobHandler;
+  const registry = { get: () => job } as unknown as JobRegistry;
+  const config = { syncOverlapMs: 600_000, shutdownGraceMs: graceMs } as AppConfig;
+  return { runner: new JobRunner(registry, lock, runs, new SynchroHistoryService(history), new FixedClock(NOW), config), runs, history };
+}
+
+/** A lock that counts its releases; `failing` makes every release reject, as when the store went away. */
+function countingLock(failing = false) {
+  const state = { held: false, releases: 0 };
+  const lock: JobLock = {
+    tryAcquire: () => {
+      if (state.held) return Promise.resolve(null);
+      state.held = true;
+      return Promise.resolve({
+        release: () => {
+          state.releases += 1;
+          if (failing) return Promise.reject(new Error('Connection terminated unexpectedly'));
+          state.held = false;
+          return Promise.resolve();
+        },
+      });
+    },
+  };
+  return { lock, state };
+}
+
+describe('JobRunner and a store that goes away', () => {
+  it('logs a lock release that rejects: the run settles, and nothing is left unhandled', async () => {
+    const unhandled = jest.fn();
+    process.on('unhandledRejection', unhandled);
+    try {
+      const { lock, state } = countingLock(true);
+      const { runner } = runnerWith({ run: () => Promise.resolve() }, lock);
+      const { done } = await runner.start('validity-check', { trigger: 'api' });
+      await expect(done).resolves.toMatchObject({ status: 'succeeded' });
+      // A failing job too: its lock release rejects the same way.
+      const other = runnerWith({ run: () => Promise.reject(new Error('boom')) }, countingLock(true).lock);
+      await expect(other.runner.runToEnd('validity-check', { trigger: 'api' })).resolves.toMatchObject({
+        status: 'failed',
+      });
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(state.releases).toBe(1);
+      expect(unhandled).not.toHaveBeenCalled();
+    } finally {
+      process.off('unhandledRejection', unhandled);
+    }
+  });
+});
+
+describe('JobRunner at shutdown', () => {
+  /** A job of endless batches that checks between two of them, as every job does. */
+  const endless = (batches: { count: number }) => ({
+    run: async (ctx: JobContext) => {
+      for (;;) {
+        ctx.read(10);
+        ctx.written(10);
+        batches.count += 1;
+        await ctx.betweenBatches();
+      }
+    },
+  });
+
+  it('stops a run at the end of its batch: interrupted, lock released, watermark untouched, no new start', async () => {
+    const batches = { count: 0 };
+    const { lock, state } = countingLock();
+    const { runner, runs, history } = runnerWith(endless(batches), lock);
+    const { run, done } = await runner.start('validity-check', { trigger: 'cron' });
+    while (batches.count < 3) await new Promise((resolve) => setImmediate(resolve));
+
+    await runner.beforeApplicationShutdown();
+    for (const release of runs.held) release();
+    const ended = await done;
+    expect(ended).toMatchObject({ status: 'interrupted', read: batches.count * 10 });
+    expect(ended.error).toMatch(/shutdown/);
+    expect(runs.stored.get(run.id)?.status).toBe('interrupted');
+    expect(state).toEqual({ held: false, releases: 1 });
+    expect(history.marks.size).toBe(0);
+    await expect(runner.start('validity-check', { trigger: 'cron' })).rejects.toThrow(/shutting down/);
+  });
+
+  it('records interrupted and releases the lock of a run that does not stop within the grace', async () => {
+    let finish!: () => void;
+    const { lock, state } = countingLock();
+    const stuck = { run: () => new Promise<void>((resolve) => (finish = resolve)) };
+    const { runner, runs, history } = runnerWith(stuck, lock, new HeldProgressRuns(), 0);
+    const { run, done } = await runner.start('validity-check', { trigger: 'cron' });
+
+    await runner.beforeApplicationShutdown();
+    expect(runs.stored.get(run.id)?.status).toBe('interrupted');
+    expect(state).toEqual({ held: false, releases: 1 });
+    // The job ending later changes nothing: not succeeded, no watermark, no second release.
+    finish();
+    await expect(done).resolves.toMatchObject({ status: 'interrupted' });
+    expect(history.marks.size).toBe(0);
+    expect(state.releases).toBe(1);
   });
 });

@@ -1,41 +1,48 @@
 import { hostname } from 'node:os';
-import { Injectable, Logger } from '@nestjs/common';
+import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
 import { Clock } from '../common/clock';
 import { AppConfig } from '../config/app-config';
 import { SynchroHistoryService } from '../synchro-history/synchro-history.service';
-import { JobAlreadyRunningError } from './job-errors';
-import { JobContext } from './job-handler';
-import { JobLock } from './job-lock';
+import { describeError, stackFrames } from '../common/describe-error';
+import { JobAlreadyRunningError, JobInterruptedError, ShuttingDownError } from './job-errors';
+import { JobHandler } from './job-handler';
+import { JobLock, LockHandle } from './job-lock';
 import { JobRegistry } from './job-registry';
-import { JobCounts, JobRun, JobTrigger, SkippedDossier } from './job-run';
+import { JobName, JobRun, JobTrigger } from './job-run';
 import { JobRunRepository } from './job-run.repository';
+import { ProgressListener, RunRecorder } from './run-recorder';
 
 export interface StartOptions {
   trigger: JobTrigger;
   /** Ignore the watermark and handle every dossier. */
   full?: boolean;
   params?: Record<string, unknown>;
-  onProgress?: (progress: { done: number; total: number | null; counts: JobCounts }) => void;
+  onProgress?: ProgressListener;
 }
 
 export interface StartedJob {
   run: JobRun;
-  /** Settles when the run ends; never rejects (a failure is recorded on the run). */
+  /** Settles when the run ends; never rejects (a failure is recorded on the run, a lost lock is logged). */
   done: Promise<JobRun>;
 }
 
-const MAX_SKIPPED_KEYS_KEPT = 1000;
-const PROGRESS_FLUSH_MS = 1000;
+interface ActiveRun {
+  recorder: RunRecorder;
+  release: () => Promise<void>;
+  done: Promise<JobRun>;
+}
 
 /**
  * Runs a job once: takes its lock, opens a run record, hands the job its window, and moves the watermark only after
- * the job has returned, i.e. after all its writes are committed. A failed run leaves the watermark where it was, so
- * the next run covers the same window again, and always releases the lock (B16, B19).
+ * the job has returned, i.e. after all its writes are committed. A failed or interrupted run leaves the watermark
+ * where it was, so the next run covers the same window again, and always releases the lock.
  */
 @Injectable()
-export class JobRunner {
+export class JobRunner implements BeforeApplicationShutdown {
   private readonly logger = new Logger('Jobs');
   private readonly instance = `${hostname()}:${process.pid}`;
+  private readonly active = new Map<string, ActiveRun>();
+  private accepting = true;
 
   constructor(
     private readonly registry: JobRegistry,
@@ -46,123 +53,113 @@ export class JobRunner {
     private readonly config: AppConfig,
   ) {}
 
-  async start(name: string, options: StartOptions): Promise<StartedJob> {
+  async start(name: JobName, options: StartOptions): Promise<StartedJob> {
     const handler = this.registry.get(name);
-    const lock = await this.lock.tryAcquire(name);
-    if (!lock) throw new JobAlreadyRunningError(name);
+    if (!this.accepting) throw new ShuttingDownError(name);
+    const handle = await this.lock.tryAcquire(name);
+    if (!handle) throw new JobAlreadyRunningError(name);
+    const release = this.releaser(name, handle);
     let run: JobRun;
-    const startedAt = this.clock.now();
-    const full = options.full ?? false;
     try {
-      const abandoned = await this.runs.abandonRunning(name, startedAt);
-      if (abandoned) this.logger.warn(`${name}: ${abandoned} earlier run(s) marked abandoned`);
-      const watermark = handler.incremental && !full ? await this.history.lastSuccessfulStart(name) : null;
-      const since = watermark ? new Date(Math.max(0, watermark.getTime() - this.config.syncOverlapMs)) : null;
-      run = await this.runs.create({
-        job: name,
-        trigger: options.trigger,
-        params: { ...(options.params ?? {}), full },
-        instance: this.instance,
-        startedAt,
-        since,
-      });
+      if (!this.accepting) throw new ShuttingDownError(name);
+      run = await this.open(handler, options);
     } catch (error) {
-      await lock.release();
+      await release();
       throw error;
     }
     this.logger.log(
       `${name}: run ${run.id} started (${options.trigger}, ${run.since ? `since ${run.since.toISOString()}` : 'all dossiers'})`,
     );
-    const done = this.execute(run, options).finally(() => lock.release());
+    const recorder = new RunRecorder(run, this.runs, this.clock, new Logger(`Job ${name}`), options.onProgress);
+    const done = this.execute(handler, run, recorder).then(async (ended) => {
+      await release();
+      this.active.delete(run.id);
+      return ended;
+    });
+    this.active.set(run.id, { recorder, release, done });
     return { run, done };
   }
 
   /** Starts and waits for the end. */
-  async runToEnd(name: string, options: StartOptions): Promise<JobRun> {
+  async runToEnd(name: JobName, options: StartOptions): Promise<JobRun> {
     const { done } = await this.start(name, options);
     return done;
   }
 
-  private async execute(run: JobRun, options: StartOptions): Promise<JobRun> {
-    const handler = this.registry.get(run.job);
-    const counts: JobCounts = { read: 0, written: 0, skipped: 0, failed: 0 };
-    const skippedKeys: SkippedDossier[] = [];
-    let done = 0;
-    let total: number | null = null;
-    let lastFlush = 0;
-    const logger = new Logger(`Job ${run.job}`);
-    // One progress write at a time, and none still running when the final state is written: a late one would put
-    // older counts over the final ones, and hold a connection past the end of the run.
-    let progressWrite: Promise<void> = Promise.resolve();
-    const notify = () => {
-      options.onProgress?.({ done, total, counts: { ...counts } });
-      const at = Date.now();
-      if (at - lastFlush < PROGRESS_FLUSH_MS) return;
-      lastFlush = at;
-      progressWrite = progressWrite
-        .then(() => this.runs.update(run.id, { ...counts, skippedKeys, progressDone: done, progressTotal: total }))
-        // Progress is informative: a failed write of it must not fail the run.
-        .catch((error) => logger.warn(`progress not saved: ${String(error)}`));
-    };
-    const context: JobContext = {
-      runId: run.id,
-      now: run.startedAt,
-      since: run.since,
-      params: run.params,
-      logger,
-      counts,
-      read: (n = 1) => void (counts.read += n),
-      written: (n = 1) => void (counts.written += n),
-      failed: (n = 1) => void (counts.failed += n),
-      skip: (dsKey, reason) => {
-        counts.skipped += 1;
-        if (skippedKeys.length < MAX_SKIPPED_KEYS_KEPT) skippedKeys.push({ dsKey, reason });
-        logger.warn(`skipped ${dsKey}: ${reason}`);
-      },
-      setTotal: (value) => {
-        total = value;
-        notify();
-      },
-      advance: (n = 1) => {
-        done += n;
-        notify();
-      },
-    };
+  /**
+   * Starts no more runs, asks the running ones to stop at the end of their current batch and waits for them up to
+   * SHUTDOWN_GRACE_SECONDS. A run still going then is recorded interrupted and its lock released anyway: the
+   * process is about to end, and the next run covers its window again.
+   */
+  async beforeApplicationShutdown(): Promise<void> {
+    this.accepting = false;
+    const running = [...this.active.values()];
+    if (running.length === 0) return;
+    const graceMs = this.config.shutdownGraceMs;
+    this.logger.log(
+      `shutdown: stopping ${running.length} run(s) at the end of their batch (up to ${graceMs / 1000} s)`,
+    );
+    for (const { recorder } of running) recorder.stop();
+    let timer: NodeJS.Timeout | undefined;
+    const graceOver = new Promise<void>((resolve) => (timer = setTimeout(resolve, graceMs)));
+    await Promise.race([Promise.all(running.map((r) => r.done)), graceOver]);
+    clearTimeout(timer);
+    for (const [id, { recorder, release }] of this.active) {
+      this.logger.warn(`run ${id} did not stop within ${graceMs / 1000} s: recorded interrupted`);
+      await recorder.interrupted().catch((error: unknown) => this.recordingFailed(id, error));
+      await release();
+    }
+  }
+
+  private async open(handler: JobHandler, options: StartOptions): Promise<JobRun> {
+    const startedAt = this.clock.now();
+    const full = options.full ?? false;
+    const abandoned = await this.runs.abandonRunning(handler.name, startedAt);
+    if (abandoned) this.logger.warn(`${handler.name}: ${abandoned} earlier run(s) marked abandoned`);
+    const watermark = handler.incremental && !full ? await this.history.lastSuccessfulStart(handler.name) : null;
+    const since = watermark ? new Date(Math.max(0, watermark.getTime() - this.config.syncOverlapMs)) : null;
+    return this.runs.create({
+      job: handler.name,
+      trigger: options.trigger,
+      params: { ...(options.params ?? {}), full },
+      instance: this.instance,
+      startedAt,
+      since,
+    });
+  }
+
+  /** Never rejects: every ending is recorded (or, if the store is gone, logged). */
+  private async execute(handler: JobHandler, run: JobRun, recorder: RunRecorder): Promise<JobRun> {
+    const label = `${run.job}: run ${run.id}`;
     try {
-      await handler.run(context);
-      await progressWrite;
+      await handler.run(recorder.context);
+      // A job asked to stop may also just return early: what it did not do is left to the next run.
+      if (recorder.stopping) throw new JobInterruptedError();
       await this.history.recordSuccessfulStart(run.job, run.startedAt);
-      const finishedAt = this.clock.now();
-      await this.runs.update(run.id, {
-        ...counts,
-        skippedKeys,
-        progressDone: done,
-        progressTotal: total ?? done,
-        status: 'succeeded',
-        finishedAt,
-      });
-      this.logger.log(
-        `${run.job}: run ${run.id} succeeded: read ${counts.read}, written ${counts.written}, skipped ${counts.skipped}, failed ${counts.failed}`,
-      );
+      await recorder.succeeded();
+      this.logger.log(`${label} succeeded: ${recorder.summary}`);
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      this.logger.error(
-        `${run.job}: run ${run.id} failed: ${message}`,
-        error instanceof Error ? error.stack : undefined,
-      );
-      await progressWrite;
-      await this.runs
-        .update(run.id, {
-          ...counts,
-          skippedKeys,
-          progressDone: done,
-          progressTotal: total,
-          status: 'failed',
-          finishedAt: this.clock.now(),
-          error: message,
-        })
-        .catch((e) => this.logger.error(`${run.job}: could not record the failure: ${String(e)}`));
+      if (error instanceof JobInterruptedError) {
+        this.logger.warn(`${label} interrupted by the shutdown: ${recorder.summary}`);
+        await recorder.interrupted().catch((e: unknown) => this.recordingFailed(run.id, e));
+      } else {
+        this.logger.error(`${label} failed: ${describeError(error)}`, stackFrames(error));
+        await recorder.failed(error).catch((e: unknown) => this.recordingFailed(run.id, e));
+      }
     }
     return (await this.runs.findById(run.id).catch(() => null)) ?? run;
+  }
+
+  private recordingFailed(id: string, error: unknown): void {
+    this.logger.error(`run ${id}: could not record its end: ${describeError(error)}`);
+  }
+
+  /** Releases once, and never rejects: a lock whose store went away is logged, it must not end the process. */
+  private releaser(name: string, handle: LockHandle): () => Promise<void> {
+    let released: Promise<void> | null = null;
+    return () =>
+      (released ??= Promise.resolve()
+        .then(() => handle.release())
+        .catch((error: unknown) => this.logger.error(`${name}: lock not released: ${describeError(error)}`)));
   }
 }

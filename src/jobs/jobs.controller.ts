@@ -2,19 +2,33 @@ import {
   Controller,
   Get,
   HttpCode,
+  Injectable,
   NotFoundException,
   Param,
   ParseUUIDPipe,
+  PipeTransform,
   Post,
   Query,
   UseGuards,
 } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiNotFoundResponse, ApiOkResponse, ApiParam, ApiTags } from '@nestjs/swagger';
 import { AdminTokenGuard } from '../auth/admin-token.guard';
+import { JOB_NAMES, JobName } from './job-run';
 import { JobRunDto, toJobRunDto } from './job-run.dto';
+import { JobRegistry } from './job-registry';
 import { ListJobRunsQueryDto, StartJobQueryDto } from './jobs.dto';
 import { JobRunRepository } from './job-run.repository';
 import { JobRunner } from './job-runner.service';
+
+/** A job name from the URL, checked against the jobs declared with `@OnJob` (an unknown one answers 404). */
+@Injectable()
+export class JobNamePipe implements PipeTransform<string, JobName> {
+  constructor(private readonly registry: JobRegistry) {}
+
+  transform(value: string): JobName {
+    return this.registry.get(value).name;
+  }
+}
 
 @ApiTags('admin: jobs')
 @ApiBearerAuth()
@@ -44,7 +58,9 @@ export class JobsController {
   /** Starts any job by name; `?all=true` ignores its watermark. */
   @Post(':name/start')
   @HttpCode(202)
-  async start(@Param('name') name: string, @Query() query: StartJobQueryDto): Promise<JobRunDto> {
+  @ApiParam({ name: 'name', enum: JOB_NAMES })
+  @ApiNotFoundResponse({ description: 'No such job' })
+  async start(@Param('name', JobNamePipe) name: JobName, @Query() query: StartJobQueryDto): Promise<JobRunDto> {
     const { run } = await this.runner.start(name, { trigger: 'api', full: query.all });
     return toJobRunDto(run);
   }

@@ -1,12 +1,13 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import { IsBoolean, IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
+import { JOB_NAMES, JobName } from './job-run';
 
 export class ListJobRunsQueryDto {
-  @ApiPropertyOptional({ example: 'validity-check' })
+  @ApiPropertyOptional({ enum: JOB_NAMES })
   @IsOptional()
-  @IsString()
-  job?: string;
+  @IsIn(JOB_NAMES, { message: `job must be one of ${JOB_NAMES.join(', ')}` })
+  job?: JobName;
 
   @ApiPropertyOptional({ default: 50, minimum: 1, maximum: 500 })
   @IsOptional()

@@ -1,7 +1,6 @@
 import { Module } from '@nestjs/common';
 import { JobsModule } from '../jobs/jobs.module';
 import { storeProvider } from '../storage/store-provider';
-import { MailOutboxJob } from './mail-outbox.job';
 import { MailTransport, SmtpMailTransport } from './mail-transport';
 import { KintoOutboxRepository } from './outbox.kinto.repository';
 import { PgOutboxRepository } from './outbox.pg.repository';
@@ -15,7 +14,6 @@ import { OutboxService } from './outbox.service';
     OutboxService,
     { provide: MailTransport, useClass: SmtpMailTransport },
     storeProvider(OutboxRepository, { postgres: PgOutboxRepository, kinto: KintoOutboxRepository }),
-    MailOutboxJob,
   ],
   exports: [OutboxService],
 })

@@ -2,7 +2,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Injectable, Logger } from '@nestjs/common';
 import { Clock } from '../common/clock';
 import { AppConfig } from '../config/app-config';
+import { JobContext } from '../jobs/job-handler';
 import { JobLock, LockHandle } from '../jobs/job-lock';
+import { OnJob } from '../jobs/job.decorator';
 import { MailTransport } from './mail-transport';
 import { MailToSend, OutgoingMail, ResolvedAttachment } from './outgoing-mail';
 import { OutboxCursor, OutboxEntry, OutboxRepository } from './outbox.repository';
@@ -41,6 +43,8 @@ export interface DeliveryOptions {
   /** Decided again just before sending: true blocks the mail for good. */
   shouldBlock?: (entry: OutboxEntry) => boolean;
   onProgress?: (outcome: DeliveryOutcome) => void;
+  /** Checked between two pages: the delivery stops there (what is left waits for the next run). */
+  stopping?: AbortSignal;
 }
 
 export const MAIL_DELIVERY_LOCK = 'mail-delivery';
@@ -108,6 +112,34 @@ export class OutboxService {
     return new Map(entries.map((e) => [e.dedupeKey, e]));
   }
 
+  /** Retries, for every kind of mail, the mails whose first attempt failed and whose retry time has come. */
+  @OnJob({ name: 'mail-outbox', schedule: 'mailOutbox' })
+  async retryDue(ctx: JobContext): Promise<void> {
+    await this.deliverForRun(ctx, { retriesOnly: true });
+  }
+
+  /** Delivers as a job's run: the progress follows each mail, and the outcome becomes the run's counts. */
+  async deliverForRun(
+    ctx: JobContext,
+    options: Omit<DeliveryOptions, 'now' | 'onProgress' | 'stopping'>,
+  ): Promise<DeliveryOutcome> {
+    let done = 0;
+    const outcome = await this.deliverDue({
+      ...options,
+      now: ctx.now,
+      stopping: ctx.stopping,
+      onProgress: (progress) => {
+        const total = progress.sent + progress.blocked + progress.retried + progress.failed;
+        ctx.advance(total - done);
+        done = total;
+      },
+    });
+    ctx.read(outcome.sent + outcome.blocked + outcome.retried + outcome.failed);
+    ctx.written(outcome.sent + outcome.blocked);
+    ctx.failed(outcome.failed);
+    return outcome;
+  }
+
   async deliverDue(options: DeliveryOptions): Promise<DeliveryOutcome> {
     const outcome: DeliveryOutcome = { sent: 0, blocked: 0, retried: 0, failed: 0 };
     if (!this.config.mail.enabled) {
@@ -136,7 +168,7 @@ export class OutboxService {
           await this.deliver(entry, options, outcome);
           options.onProgress?.({ ...outcome });
         }
-        if (page.length < PAGE_SIZE) break;
+        if (page.length < PAGE_SIZE || options.stopping?.aborted) break;
         const last = page[page.length - 1];
         after = { createdAt: last.createdAt, id: last.id };
       }

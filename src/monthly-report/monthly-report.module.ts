@@ -6,7 +6,6 @@ import { storeProvider } from '../storage/store-provider';
 import { DossierStatisticsRepository } from './dossier-statistics.repository';
 import { PgDossierStatisticsRepository } from './dossier-statistics.pg.repository';
 import { MonthlyReportAdminController } from './monthly-report-admin.controller';
-import { MonthlyReportJob } from './monthly-report.job';
 import { KintoMonthlyReportRepository } from './monthly-report.kinto.repository';
 import { MonthlyReportMailer } from './monthly-report.mailer';
 import { PgMonthlyReportRepository } from './monthly-report.pg.repository';
@@ -23,7 +22,6 @@ import { MonthlyReportService } from './monthly-report.service';
   providers: [
     MonthlyReportService,
     MonthlyReportMailer,
-    MonthlyReportJob,
     { provide: DossierStatisticsRepository, useClass: PgDossierStatisticsRepository },
     storeProvider(MonthlyReportRepository, {
       postgres: PgMonthlyReportRepository,

@@ -5,6 +5,7 @@ import { loadConfig } from '../config/app-config';
 import { DossierSourceRepository } from '../dossier-source/dossier-source.repository';
 import { DossierStatisticsRepository, MonthDecisions } from './dossier-statistics.repository';
 import { JobContext } from '../jobs/job-handler';
+import { MonthlyReportMailer } from './monthly-report.mailer';
 import { MonthlyReportRepository } from './monthly-report.repository';
 import { emptyCategory } from './monthly-report.rules';
 import { MonthlyReportService } from './monthly-report.service';
@@ -32,6 +33,7 @@ function setup() {
     reports as unknown as MonthlyReportRepository,
     loadConfig({ MONTHLY_REPORT_FIRST_MONTH: '2020-01' }),
     new FixedClock(NOW),
+    {} as MonthlyReportMailer,
   );
   const progress = { read: 0, written: 0, advanced: 0 };
   const ctx = {
@@ -40,6 +42,7 @@ function setup() {
     read: (n = 1) => void (progress.read += n),
     written: (n = 1) => void (progress.written += n),
     advance: (n = 1) => void (progress.advanced += n),
+    betweenBatches: () => Promise.resolve(),
   } as unknown as JobContext;
   return { service, statistics, stored, progress, ctx };
 }

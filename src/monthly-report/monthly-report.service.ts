@@ -1,13 +1,21 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
 import { Clock } from '../common/clock';
-import { formatYearMonth, monthIndex, shiftMonth, YearMonth } from '../common/paris-time';
+import { formatYearMonth, monthIndex, monthsBetween, shiftMonth, YearMonth } from '../common/paris-time';
 import { AppConfig } from '../config/app-config';
 import { DossierSourceRepository } from '../dossier-source/dossier-source.repository';
 import { DossierStatisticsRepository } from './dossier-statistics.repository';
 import { JobContext } from '../jobs/job-handler';
+import { OnJob } from '../jobs/job.decorator';
 import { frenchMonthYear } from './french-months';
+import { MonthlyReportMailer } from './monthly-report.mailer';
 import { GroupKey, MonthlyReportRepository } from './monthly-report.repository';
-import { assembleMonthlyReports, countsByGroup, GroupCounts, groupSlug } from './monthly-report.rules';
+import {
+  assembleMonthlyReports,
+  countsByGroup,
+  GroupCounts,
+  groupSlug,
+  planMonthlyReportRun,
+} from './monthly-report.rules';
 import { MonthlyReport } from './monthly-report.types';
 import {
   compareGroups,
@@ -32,7 +40,22 @@ export class MonthlyReportService {
     private readonly reports: MonthlyReportRepository,
     private readonly config: AppConfig,
     private readonly clock: Clock,
+    private readonly mailer: MonthlyReportMailer,
   ) {}
+
+  /** Builds (and, from the cron, mails) the monthly reports; see `planMonthlyReportRun` for what a run covers. */
+  @OnJob({ name: 'monthly-report', schedule: 'monthlyReport' })
+  async run(ctx: JobContext): Promise<void> {
+    const { from, to, mail } = planMonthlyReportRun(ctx.params, ctx.now, this.config.monthlyReport.firstMonth);
+    const months = monthsBetween(from, to);
+    ctx.setTotal(months.length);
+    await this.rebuild(from, to, ctx);
+    if (!mail) return;
+    for (const month of months) {
+      const { queued, sent, retried } = await this.mailer.mailMonth(month, ctx.now);
+      ctx.logger.log(`${formatYearMonth(month)}: ${queued} mail(s) queued, ${sent} sent, ${retried} to retry`);
+    }
+  }
 
   /**
    * Rebuilds every group's report for each month from `from` to `to`, one month per transaction, from a handful of
@@ -57,6 +80,7 @@ export class MonthlyReportService {
       ctx.read(reports.reduce((n, report) => n + sumCounts(reportCounts(report)), decisions.ungrouped));
       ctx.written(reports.length);
       ctx.advance(1);
+      await ctx.betweenBatches();
     }
   }
 

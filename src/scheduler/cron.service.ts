@@ -1,50 +1,57 @@
-import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import { SchedulerRegistry } from '@nestjs/schedule';
+import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { CronJob } from 'cron';
-import { AppConfig } from '../config/app-config';
-import { JobAlreadyRunningError } from '../jobs/job-errors';
-import { JobRegistry } from '../jobs/job-registry';
-import { JobRunner } from '../jobs/job-runner.service';
 import { PARIS } from '../common/paris-time';
+import { AppConfig } from '../config/app-config';
+import { describeError } from '../common/describe-error';
+import { JobAlreadyRunningError, ShuttingDownError } from '../jobs/job-errors';
+import { JobRegistry } from '../jobs/job-registry';
+import { JobName } from '../jobs/job-run';
+import { JobRunner } from '../jobs/job-runner.service';
 
-/** The whole schedule in one place. A tick only starts a run; the runner's lock keeps it single across replicas. */
+/**
+ * The schedule, built from the jobs' `@OnJob({ schedule })` declarations (their cron expressions were parsed when the
+ * configuration was validated). A tick only starts a run; the runner's lock keeps it single across replicas.
+ */
 @Injectable()
-export class CronService implements OnApplicationBootstrap {
+export class CronService implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('Cron');
+  private crons: Array<{ job: JobName; expression: string; cron: CronJob }> = [];
 
   constructor(
     private readonly config: AppConfig,
     private readonly runner: JobRunner,
     private readonly jobs: JobRegistry,
-    private readonly registry: SchedulerRegistry,
   ) {}
 
   onApplicationBootstrap(): void {
-    const { crons } = this.config;
-    const schedule: Array<[string, string]> = [
-      ['validity-check', crons.validityCheck],
-      ['validity-check-cleaner', crons.validityCheckCleaner],
-      ['alert', crons.alert],
-      ['alert-email', crons.alertEmail],
-      ['monthly-report', crons.monthlyReport],
-      ['alert-digest', crons.alertDigest],
-      ['mail-outbox', crons.mailOutbox],
-    ];
-    for (const [job, expression] of schedule) {
-      if (!this.jobs.names().includes(job)) continue;
-      const cron = CronJob.from({ cronTime: expression, timeZone: PARIS, onTick: () => this.tick(job), start: true });
-      this.registry.addCronJob(job, cron as never);
-      this.logger.log(`${job}: scheduled "${expression}" (Europe/Paris)`);
+    for (const { name, schedule } of this.jobs.all()) {
+      if (!schedule) continue;
+      const expression = this.config.crons[schedule];
+      const cron = CronJob.from({ cronTime: expression, timeZone: PARIS, onTick: () => this.tick(name), start: true });
+      this.crons.push({ job: name, expression, cron });
+      this.logger.log(`${name}: scheduled "${expression}" (Europe/Paris)`);
     }
   }
 
-  private async tick(job: string): Promise<void> {
+  /** No tick may start a run once the shutdown has begun (the runner refuses it anyway). */
+  beforeApplicationShutdown(): void {
+    for (const { cron } of this.crons) void cron.stop();
+    this.crons = [];
+  }
+
+  /** What is scheduled, for the logs and the tests. */
+  scheduled(): Array<{ job: JobName; expression: string }> {
+    return this.crons.map(({ job, expression }) => ({ job, expression }));
+  }
+
+  private async tick(job: JobName): Promise<void> {
     try {
       const { done } = await this.runner.start(job, { trigger: 'cron' });
       await done;
     } catch (error) {
       if (error instanceof JobAlreadyRunningError) this.logger.log(`${job}: already running elsewhere, tick skipped`);
-      else this.logger.error(`${job}: could not start: ${String(error)}`);
+      else if (error instanceof ShuttingDownError) this.logger.log(`${job}: shutting down, tick skipped`);
+      else this.logger.error(`${job}: could not start: ${describeError(error)}`);
     }
   }
 }

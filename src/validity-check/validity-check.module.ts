@@ -3,7 +3,6 @@ import { DossierSourceModule } from '../dossier-source/dossier-source.module';
 import { PublicLimitsModule } from '../public-limits/public-limits.module';
 import { storeProvider } from '../storage/store-provider';
 import { ValidityCheckController } from './validity-check.controller';
-import { ValidityCheckCleanerJob, ValidityCheckJob } from './validity-check.jobs';
 import { KintoValidityCheckRepository } from './validity-check.kinto.repository';
 import { PgValidityCheckRepository } from './validity-check.pg.repository';
 import { ValidityCheckRepository } from './validity-check.repository';
@@ -19,8 +18,6 @@ import { ValidityCheckService } from './validity-check.service';
       postgres: PgValidityCheckRepository,
       kinto: KintoValidityCheckRepository,
     }),
-    ValidityCheckJob,
-    ValidityCheckCleanerJob,
   ],
   exports: [ValidityCheckService],
 })

@@ -3,6 +3,7 @@ import { Clock } from '../common/clock';
 import { parisDay } from '../common/paris-time';
 import { DossierSourceRepository } from '../dossier-source/dossier-source.repository';
 import { JobContext } from '../jobs/job-handler';
+import { OnJob } from '../jobs/job.decorator';
 import { ValidityCheckResponseDto, toValidityCheckResponse } from './validity-check.dto';
 import { CHAMPS_READ, decideValidityCheck, isExpired } from './validity-check.rules';
 import { ValidityCheck } from './validity-check';
@@ -41,6 +42,7 @@ export class ValidityCheckService {
    * Brings the checks in line with the dossiers changed in the window (all of them when `since` is null): a dossier
    * that qualifies gets its check inserted or updated, one that no longer does loses it (B9).
    */
+  @OnJob({ name: 'validity-check', incremental: true, schedule: 'validityCheck' })
   async sync(ctx: JobContext): Promise<void> {
     const filter = { changedSince: ctx.since };
     ctx.setTotal(await this.source.count(filter));
@@ -73,6 +75,7 @@ export class ValidityCheckService {
       const removed = full ? 0 : await this.checks.deleteByDsKeys(withdrawn);
       ctx.written(valid.length + removed);
       ctx.advance(batch.dossiers.length + batch.broken.length);
+      await ctx.betweenBatches();
     }
     if (full) {
       const gone = await this.checks.deleteNotSyncedSince(ctx.now);
@@ -81,6 +84,8 @@ export class ValidityCheckService {
     }
   }
 
+  /** Removes the expired autorisations (introductions never expire). */
+  @OnJob({ name: 'validity-check-cleaner', schedule: 'validityCheckCleaner' })
   async clean(ctx: JobContext): Promise<void> {
     const removed = await this.checks.deleteExpired(parisDay(ctx.now));
     ctx.written(removed);

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { queryRows } from '../../src/database/database';
+import { JobName } from '../../src/jobs/job-run';
 import { JobRunner } from '../../src/jobs/job-runner.service';
 import { ADMIN_TOKEN, TestApp, createTestApp } from '../helpers/app';
 import { dossierRow } from '../helpers/dossier-row';
@@ -41,7 +42,7 @@ describe('STORE=kinto end to end (Kinto double)', () => {
 
   const check = (id: number, date: string) =>
     t.app.inject({ method: 'GET', url: `/api/v1/apt_validity_check/${id}/${date}` });
-  const runJob = (name: string) => t.app.get(JobRunner).runToEnd(name, { trigger: 'cli' });
+  const runJob = (name: JobName) => t.app.get(JobRunner).runToEnd(name, { trigger: 'cli' });
 
   it('runs the validity-check job into Kinto and answers the public check from it', async () => {
     await t.insertDossiers([

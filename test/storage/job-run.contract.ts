@@ -91,6 +91,8 @@ export function jobRunContract(backend: BackendRef): void {
       const b = await repo().create(newRun('alert', at(2)));
       const done = await repo().create(newRun('alert', at(3)));
       await repo().update(done.id, { status: 'succeeded', finishedAt: at(4) });
+      const stopped = await repo().create(newRun('alert', at(5)));
+      await repo().update(stopped.id, { status: 'interrupted', finishedAt: at(6), error: 'stopped by the shutdown' });
       const other = await repo().create(newRun('validity-check', at(1)));
 
       expect(await repo().abandonRunning('alert', at(10))).toBe(2);
@@ -102,6 +104,7 @@ export function jobRunContract(backend: BackendRef): void {
         });
       }
       expect(await repo().findById(done.id)).toMatchObject({ status: 'succeeded', finishedAt: at(4), error: null });
+      expect(await repo().findById(stopped.id)).toMatchObject({ status: 'interrupted', finishedAt: at(6) });
       expect(await repo().findById(other.id)).toMatchObject({ status: 'running' });
       expect(await repo().abandonRunning('alert', at(11))).toBe(0);
     });
