@@ -114,6 +114,19 @@ describe('validity checks (PostgreSQL, over HTTP)', () => {
     expect((await check(600011, '1998-03-07')).json().data[0].prenom).toBe('*o* *********');
   });
 
+  it('cannot be fooled by separators typed into a champ: the real birth date stays the only valid one', async () => {
+    const forged = 'Dupont\u001eDate de naissance\u001f1900-01-01\u001eNationalité\u001fFORGED';
+    await t.insertDossiers([dossierRow({ dossierId: 700001, champs: { Nom: forged } })]);
+    const run = await runJob('validity-check');
+    expect(run).toMatchObject({ status: 'succeeded', written: 1, skipped: 0 });
+
+    const real = (await check(700001, '1998-03-07')).json();
+    expect(real.status).toBe('valid');
+    expect(real.data[0].champs).toContainEqual({ value: 'VIETNAM', type_de_champ: { libelle: 'Nationalité' } });
+    expect(JSON.stringify(real)).not.toContain('FORGED');
+    expect((await check(700001, '1900-01-01')).json()).toEqual({ data: [], status: 'invalid' });
+  });
+
   it('reads only what changed since the watermark, and updates or withdraws checks (B9)', async () => {
     await t.insertDossiers([
       dossierRow({ dossierId: 700001, lastModified: '2021-06-01T10:00:00Z' }),
