@@ -114,6 +114,27 @@ describe('validity checks (PostgreSQL, over HTTP)', () => {
     expect((await check(600011, '1998-03-07')).json().data[0].prenom).toBe('*o* *********');
   });
 
+  it('skips a dossier whose values do not fit the table, and writes the others of its batch', async () => {
+    await t.insertDossiers([
+      dossierRow({ dossierId: 650001 }),
+      dossierRow({ dossierId: 650002, champs: { Nom: 'D'.repeat(300) } }),
+      dossierRow({ dossierId: 650003, siret: '1'.repeat(40) }),
+      dossierRow({ dossierId: 650004 }),
+    ]);
+    // Run twice: a failure would also leave the watermark where it was, failing every later run the same way.
+    for (const full of [false, true]) {
+      const run = await runJob('validity-check', full);
+      expect(run).toMatchObject({ status: 'succeeded', read: 4, written: 2, skipped: 2 });
+      expect(run.skippedKeys).toEqual([
+        { dsKey: '14131-650002', reason: 'nom longer than 255 characters' },
+        { dsKey: '14131-650003', reason: 'siret longer than 32 characters' },
+      ]);
+    }
+    expect((await check(650001, '1998-03-07')).json().status).toBe('valid');
+    expect((await check(650004, '1998-03-07')).json().status).toBe('valid');
+    expect((await check(650002, '1998-03-07')).json().status).toBe('invalid');
+  });
+
   it('cannot be fooled by separators typed into a champ: the real birth date stays the only valid one', async () => {
     const forged = 'Dupont\u001eDate de naissance\u001f1900-01-01\u001eNationalité\u001fFORGED';
     await t.insertDossiers([dossierRow({ dossierId: 700001, champs: { Nom: forged } })]);
