@@ -9,7 +9,7 @@ describe('writeIsolating', () => {
   const tooLong = pgError('22001', 'value too long for type character varying(255)');
 
   it('writes the batch in one call when it succeeds', async () => {
-    const write = jest.fn(async (part: number[]) => part.length);
+    const write = jest.fn((part: number[]) => Promise.resolve(part.length));
     expect(await writeIsolating([1, 2, 3], write, String, () => undefined)).toEqual([3]);
     expect(write).toHaveBeenCalledTimes(1);
   });
@@ -19,9 +19,10 @@ describe('writeIsolating', () => {
     const rejected: Array<[string, string]> = [];
     await writeIsolating(
       Array.from({ length: 10 }, (_, i) => i),
-      async (part) => {
-        if (part.includes(3) || part.includes(8)) throw wrapped(tooLong);
+      (part) => {
+        if (part.includes(3) || part.includes(8)) return Promise.reject(wrapped(tooLong));
         written.push(...part);
+        return Promise.resolve();
       },
       (n) => `key-${n}`,
       (key, reason) => rejected.push([key, reason]),
@@ -34,9 +35,9 @@ describe('writeIsolating', () => {
   });
 
   it('lets errors that are not about a row end the write at once (a lost connection is no bad row)', async () => {
-    const write = jest.fn(async () => {
-      throw pgError('57P01', 'terminating connection due to administrator command');
-    });
+    const write = jest.fn(() =>
+      Promise.reject(pgError('57P01', 'terminating connection due to administrator command')),
+    );
     await expect(writeIsolating([1, 2, 3, 4], write, String, () => undefined)).rejects.toThrow('terminating');
     expect(write).toHaveBeenCalledTimes(1);
     await expect(

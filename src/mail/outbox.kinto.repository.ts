@@ -2,14 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { KINTO_ID, KintoConnection } from '../kinto/kinto-client.provider';
 import { KintoFilters, KintoRecords, Stored, kintoId } from '../kinto/kinto-records';
 import { OutboxRow, fromOutboxRow, toOutboxRow } from './outbox.row';
-import {
-  DueQuery,
-  FailedAttempt,
-  NewOutboxEntry,
-  OutboxEntry,
-  OutboxRepository,
-  OutboxState,
-} from './outbox.repository';
+import { DueQuery, FailedAttempt, NewOutboxEntry, OutboxEntry, OutboxRepository } from './outbox.repository';
 
 /**
  * A record of `mail_outbox`: the table's row (instants as epoch ms so that the server filters and sorts on them), its

@@ -4,14 +4,7 @@ import { Databases, keyArray, queryRows } from '../database/database';
 import { RejectHandler, writeIsolating } from '../database/isolate-rows';
 import { mailOutbox } from '../database/schema';
 import { columnList, recordsetOf, toDate } from '../database/table-sql';
-import {
-  DueQuery,
-  FailedAttempt,
-  NewOutboxEntry,
-  OutboxEntry,
-  OutboxRepository,
-  OutboxState,
-} from './outbox.repository';
+import { DueQuery, FailedAttempt, NewOutboxEntry, OutboxEntry, OutboxRepository } from './outbox.repository';
 import { OUTBOX_QUEUED, OutboxRow, fromOutboxRow, toOutboxRow } from './outbox.row';
 
 // Reads are plain SQL: the query builder's row mapping cost several times the query on large reads.
