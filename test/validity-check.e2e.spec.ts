@@ -120,15 +120,20 @@ describe('validity checks (PostgreSQL, over HTTP)', () => {
       dossierRow({ dossierId: 650002, champs: { Nom: 'D'.repeat(300) } }),
       dossierRow({ dossierId: 650003, siret: '1'.repeat(40) }),
       dossierRow({ dossierId: 650004 }),
+      // Masked one UTF-16 unit at a time, an astral second letter leaves half a surrogate pair, which jsonb refuses:
+      // no rule foresees it, the database does, and only this dossier is left out.
+      dossierRow({ dossierId: 650005, champs: { Nom: 'D𝒩upont' } }),
     ]);
     // Run twice: a failure would also leave the watermark where it was, failing every later run the same way.
     for (const full of [false, true]) {
       const run = await runJob('validity-check', full);
-      expect(run).toMatchObject({ status: 'succeeded', read: 4, written: 2, skipped: 2 });
+      expect(run).toMatchObject({ status: 'succeeded', read: 5, written: 2, skipped: 3 });
       expect(run.skippedKeys).toEqual([
         { dsKey: '14131-650002', reason: 'nom longer than 255 characters' },
         { dsKey: '14131-650003', reason: 'siret longer than 32 characters' },
+        { dsKey: '14131-650005', reason: expect.stringMatching(/^rejected by the database: 22P02 /) },
       ]);
+      expect(JSON.stringify(run.skippedKeys)).not.toContain('upont');
     }
     expect((await check(650001, '1998-03-07')).json().status).toBe('valid');
     expect((await check(650004, '1998-03-07')).json().status).toBe('valid');
