@@ -85,5 +85,8 @@ export function fromAlertRow<I>(row: AlertReadRow<I>, date: (instant: I) => Date
 
 /** Why this alert cannot be stored (a value longer than its column), or null. */
 export function unstorableAlert(a: Alert): string | null {
-  return overLongColumn(alert, toAlertRow(a, (d) => d));
+  return overLongColumn(
+    alert,
+    toAlertRow(a, (d) => d),
+  );
 }
