@@ -137,6 +137,48 @@ describe('alerts (PostgreSQL, over HTTP)', () => {
     expect(await countRows('mail_outbox')).toBe(0);
   });
 
+  it('skips a dossier whose group does not fit the table, and writes the alerts of the others', async () => {
+    const longGroup = { id: 'G'.repeat(40), label: 'Groupe', type: 'autorisation' as const };
+    await t.insertDossiers([
+      accepted(110001, '2021-03-01', null),
+      accepted(110002, '2021-03-01', null, { group: longGroup }),
+      accepted(110003, '2021-03-01', null),
+    ]);
+    const run = await runAlerts();
+    expect(run).toMatchObject({ status: 'succeeded', read: 3, written: 2, skipped: 1 });
+    expect(run.skippedKeys).toEqual([{ dsKey: '14131-110002', reason: 'group_id longer than 32 characters' }]);
+    expect(await openTypes()).toEqual([
+      '14131-110001 closedWithoutDateDebutOrDateFin',
+      '14131-110003 closedWithoutDateDebutOrDateFin',
+    ]);
+    // A full run meets the same dossier again and still succeeds.
+    expect(await runAlerts(true)).toMatchObject({ status: 'succeeded', read: 3, skipped: 1 });
+  });
+
+  it('queues no mail for a dossier whose alert the database refuses', async () => {
+    // A refusal no rule foresees: the database alone turns this one dossier's alert down.
+    await t.databases.main.execute(
+      sql.raw(`ALTER TABLE alert ADD CONSTRAINT refuse_one CHECK (ds_key <> '14131-120002') NOT VALID`),
+    );
+    try {
+      await t.insertDossiers([
+        accepted(120001, '2021-03-01', null),
+        accepted(120002, '2021-03-01', null),
+        accepted(120003, '2021-03-01', null),
+      ]);
+      const run = await runAlerts();
+      expect(run).toMatchObject({ status: 'succeeded', read: 3, skipped: 1 });
+      expect(run.skippedKeys).toEqual([
+        { dsKey: '14131-120002', reason: expect.stringMatching(/^rejected by the database: 23514 /) },
+      ]);
+      expect(await countRows('alert')).toBe(2);
+      // Two mails, one per alert written: none for the refused one.
+      expect(await countRows('mail_outbox')).toBe(2);
+    } finally {
+      await t.databases.main.execute(sql.raw(`ALTER TABLE alert DROP CONSTRAINT refuse_one`));
+    }
+  });
+
   it('resolves an alert whose condition no longer holds, with the date, and reopens it without a second mail', async () => {
     await t.insertDossiers([
       accepted(200001, '2021-03-15', ''),

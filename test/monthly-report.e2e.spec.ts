@@ -140,6 +140,21 @@ describe('monthly reports (PostgreSQL, over HTTP, with a real SMTP server)', () 
       expect(smtp.received).toEqual([]);
     });
 
+    it('skips a group that does not fit the table, and stores the month of the others', async () => {
+      const longGroup = { id: 'G'.repeat(40), label: 'Groupe mal saisi', type: 'autorisation' as const };
+      await t.insertDossiers([row(9101, '2020-09-20T10:00:00Z', { procedureId: 99999, group: longGroup })]);
+      const run = await runJob({ month: '2020-09' });
+      expect(run).toMatchObject({ status: 'succeeded', written: 3, skipped: 1 });
+      expect(run.skippedKeys).toEqual([
+        { dsKey: `${longGroup.id}/autorisation`, reason: 'group_id longer than 32 characters' },
+      ]);
+      expect((await stored()).map((r) => `${r.group_id}/${r.group_type}`)).toEqual([
+        '13/autorisation',
+        '75/autorisation',
+        '75/introduction',
+      ]);
+    });
+
     it('fails a run with a malformed month, and records why', async () => {
       const run = await runJob({ month: '2020-9' });
       expect(run).toMatchObject({ status: 'failed', error: expect.stringMatching(/YYYY-MM/) });

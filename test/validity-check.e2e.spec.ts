@@ -115,6 +115,45 @@ describe('validity checks (PostgreSQL, over HTTP)', () => {
     expect((await check(600011, '1998-03-07')).json().data[0].prenom).toBe('*o* *********');
   });
 
+  it('skips a dossier whose values do not fit the table, and writes the others of its batch', async () => {
+    await t.insertDossiers([
+      dossierRow({ dossierId: 650001 }),
+      dossierRow({ dossierId: 650002, champs: { Nom: 'D'.repeat(300) } }),
+      dossierRow({ dossierId: 650003, siret: '1'.repeat(40) }),
+      dossierRow({ dossierId: 650004 }),
+      // Masked one UTF-16 unit at a time, an astral second letter leaves half a surrogate pair, which jsonb refuses:
+      // no rule foresees it, the database does, and only this dossier is left out.
+      dossierRow({ dossierId: 650005, champs: { Nom: 'D𝒩upont' } }),
+    ]);
+    // Run twice: a failure would also leave the watermark where it was, failing every later run the same way.
+    for (const full of [false, true]) {
+      const run = await runJob('validity-check', full);
+      expect(run).toMatchObject({ status: 'succeeded', read: 5, written: 2, skipped: 3 });
+      expect(run.skippedKeys).toEqual([
+        { dsKey: '14131-650002', reason: 'nom longer than 255 characters' },
+        { dsKey: '14131-650003', reason: 'siret longer than 32 characters' },
+        { dsKey: '14131-650005', reason: expect.stringMatching(/^rejected by the database: 22P02 /) },
+      ]);
+      expect(JSON.stringify(run.skippedKeys)).not.toContain('upont');
+    }
+    expect((await check(650001, '1998-03-07')).json().status).toBe('valid');
+    expect((await check(650004, '1998-03-07')).json().status).toBe('valid');
+    expect((await check(650002, '1998-03-07')).json().status).toBe('invalid');
+  });
+
+  it('cannot be fooled by separators typed into a champ: the real birth date stays the only valid one', async () => {
+    const forged = 'Dupont\u001eDate de naissance\u001f1900-01-01\u001eNationalité\u001fFORGED';
+    await t.insertDossiers([dossierRow({ dossierId: 700001, champs: { Nom: forged } })]);
+    const run = await runJob('validity-check');
+    expect(run).toMatchObject({ status: 'succeeded', written: 1, skipped: 0 });
+
+    const real = (await check(700001, '1998-03-07')).json();
+    expect(real.status).toBe('valid');
+    expect(real.data[0].champs).toContainEqual({ value: 'VIETNAM', type_de_champ: { libelle: 'Nationalité' } });
+    expect(JSON.stringify(real)).not.toContain('FORGED');
+    expect((await check(700001, '1900-01-01')).json()).toEqual({ data: [], status: 'invalid' });
+  });
+
   it('reads only what changed since the watermark, and updates or withdraws checks (B9)', async () => {
     await t.insertDossiers([
       dossierRow({ dossierId: 700001, lastModified: '2021-06-01T10:00:00Z' }),

@@ -2,88 +2,29 @@ import { Injectable } from '@nestjs/common';
 import { KintoConnection } from '../kinto/kinto-client.provider';
 import { BatchWrite, KintoFilters, KintoRecords, Stored, kintoId } from '../kinto/kinto-records';
 import { Alert, AlertCursor, AlertFilter, DossierAlerts, SaveOutcome, StoredAlert } from './alert';
-import { AlertType } from './alert-type';
 import { AlertRepository } from './alert.repository';
+import { ALERT_REFRESHED, AlertRefreshedRow, AlertRow, fromAlertRow, toAlertRow } from './alert.row';
 
-/** A record of `alerts`, one per (ds_key, alert_type); instants are epoch ms. */
-interface AlertRecord {
-  ds_key: string;
-  alert_type: string;
-  message: string;
-  url: string;
-  group_id: string;
-  group_type: string;
-  group_label: string;
-  state: string;
-  instructors_history: string[];
-  email_usager: string | null;
-  email_instructors: string[];
-  date_debut_apt: string | null;
-  processed_at: number | null;
-  detected_at: number;
-  resolved_at: number | null;
+/**
+ * A record of `alerts`, one per (ds_key, alert_type): the `alert` table's row (instants as epoch ms), its id being
+ * Kinto's own.
+ */
+type AlertRecord = Omit<AlertRow<number>, 'id'> & {
   /** `open` or `resolved`: an equality filter, where "resolved_at is null" would depend on JSON-null semantics. */
   status: 'open' | 'resolved';
-  updated_at: number;
-}
+};
 
 export const alertId = (dsKey: string, alertType: string) => kintoId('al', dsKey, alertType);
 
-/** What each evaluation refreshes; a record is rewritten only if one of these changed, or if it was resolved. */
-type Refreshed = Pick<
-  AlertRecord,
-  | 'message'
-  | 'url'
-  | 'group_id'
-  | 'group_type'
-  | 'group_label'
-  | 'state'
-  | 'instructors_history'
-  | 'email_usager'
-  | 'email_instructors'
-  | 'date_debut_apt'
-  | 'processed_at'
->;
+const refreshed = (a: Alert): AlertRefreshedRow<number> => {
+  const row = toAlertRow(a, (d) => d.getTime());
+  return Object.fromEntries(ALERT_REFRESHED.map((key) => [key, row[key]])) as AlertRefreshedRow<number>;
+};
 
-const refreshed = (a: Alert): Refreshed => ({
-  message: a.message,
-  url: a.url,
-  group_id: a.group.id,
-  group_type: a.group.type,
-  group_label: a.group.label,
-  state: a.state,
-  instructors_history: a.instructorsHistory,
-  email_usager: a.emailUsager,
-  email_instructors: a.emailInstructors,
-  date_debut_apt: a.dateDebutApt,
-  processed_at: a.processedAt?.getTime() ?? null,
-});
+const sameRefreshed = (record: AlertRecord, next: AlertRefreshedRow<number>) =>
+  ALERT_REFRESHED.every((key) => JSON.stringify(record[key] ?? null) === JSON.stringify(next[key]));
 
-const sameRefreshed = (record: AlertRecord, next: Refreshed) =>
-  (Object.keys(next) as Array<keyof Refreshed>).every(
-    (key) => JSON.stringify(record[key] ?? null) === JSON.stringify(next[key]),
-  );
-
-const toAlert = (r: Stored<AlertRecord>): StoredAlert => ({
-  id: r.id,
-  dsKey: r.ds_key,
-  alertType: r.alert_type as AlertType,
-  message: r.message,
-  url: r.url,
-  group: {
-    id: r.group_id,
-    type: r.group_type === 'introduction' ? 'introduction' : 'autorisation',
-    label: r.group_label,
-  },
-  state: r.state,
-  instructorsHistory: r.instructors_history,
-  emailUsager: r.email_usager,
-  emailInstructors: r.email_instructors,
-  dateDebutApt: r.date_debut_apt,
-  processedAt: r.processed_at === null ? null : new Date(r.processed_at),
-  detectedAt: new Date(r.detected_at),
-  resolvedAt: r.resolved_at === null ? null : new Date(r.resolved_at),
-});
+const toAlert = (r: Stored<AlertRecord>): StoredAlert => fromAlertRow(r, (ms) => new Date(ms));
 
 function filters(filter: AlertFilter): KintoFilters {
   const out: KintoFilters = {};

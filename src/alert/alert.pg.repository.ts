@@ -1,65 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import { SQL, sql } from 'drizzle-orm';
 import { Databases, keyArray, queryRows } from '../database/database';
+import { RejectHandler, writeIsolating } from '../database/isolate-rows';
 import { alert } from '../database/schema';
+import { columnList, excludedSet, recordsetOf, toDate } from '../database/table-sql';
 import { AlertCursor, AlertFilter, DossierAlerts, SaveOutcome, StoredAlert } from './alert';
-import { AlertType } from './alert-type';
 import { AlertRepository } from './alert.repository';
-
-/** The row as node-postgres hands it over (timestamps may come as Date or as text, depending on the driver). */
-interface AlertRow {
-  id: string;
-  ds_key: string;
-  alert_type: string;
-  message: string;
-  url: string;
-  group_id: string;
-  group_type: string;
-  group_label: string;
-  state: string;
-  instructors_history: unknown;
-  email_usager: string | null;
-  email_instructors: unknown;
-  date_debut_apt: string | null;
-  processed_at: Date | string | null;
-  detected_at: Date | string;
-  resolved_at: Date | string | null;
-}
-
-const toDate = (value: Date | string | null): Date | null =>
-  value === null ? null : value instanceof Date ? value : new Date(value);
-
-// jsonb arrives parsed from node-postgres, as text from some drivers.
-const toStrings = (value: unknown): string[] => {
-  const parsed: unknown = typeof value === 'string' ? JSON.parse(value) : value;
-  return Array.isArray(parsed) ? parsed.filter((v): v is string => typeof v === 'string') : [];
-};
-
-const toAlert = (row: AlertRow): StoredAlert => ({
-  id: row.id,
-  dsKey: row.ds_key,
-  alertType: row.alert_type as AlertType,
-  message: row.message,
-  url: row.url,
-  group: {
-    id: row.group_id,
-    type: row.group_type === 'introduction' ? 'introduction' : 'autorisation',
-    label: row.group_label,
-  },
-  state: row.state,
-  instructorsHistory: toStrings(row.instructors_history),
-  emailUsager: row.email_usager,
-  emailInstructors: toStrings(row.email_instructors),
-  dateDebutApt: row.date_debut_apt,
-  processedAt: toDate(row.processed_at),
-  detectedAt: toDate(row.detected_at) ?? new Date(0),
-  resolvedAt: toDate(row.resolved_at),
-});
+import { ALERT_READ, ALERT_REFRESHED, ALERT_WRITTEN, AlertReadRow, fromAlertRow, toAlertRow } from './alert.row';
 
 // Reads are plain SQL: for a 100,000-row workbook the query builder's row mapping cost several times the query.
-const SELECT = sql`SELECT id, ds_key, alert_type, message, url, group_id, group_type, group_label, state,
-  instructors_history, email_usager, email_instructors, date_debut_apt, processed_at, detected_at, resolved_at
-  FROM alert`;
+const SELECT = sql`SELECT ${columnList(alert, ALERT_READ)} FROM alert`;
+const toAlert = (row: AlertReadRow<Date | string>) => fromAlertRow(row, toDate);
 
 function where(filter: AlertFilter, after: AlertCursor | null = null): SQL {
   const parts: SQL[] = [sql`TRUE`];
@@ -72,23 +23,6 @@ function where(filter: AlertFilter, after: AlertCursor | null = null): SQL {
   return sql.join(parts, sql` AND `);
 }
 
-// Columns refreshed from each evaluation; a row is rewritten only when one of them changed or it was resolved, so
-// that re-evaluating 100,000 unchanged dossiers writes nothing.
-const REFRESHED = [
-  'message',
-  'url',
-  'group_id',
-  'group_type',
-  'group_label',
-  'state',
-  'instructors_history',
-  'email_usager',
-  'email_instructors',
-  'date_debut_apt',
-  'processed_at',
-];
-const list = (columns: string[], prefix: string) => columns.map((c) => `${prefix}${c}`).join(', ');
-
 /**
  * Batches travel as one JSON parameter each (jsonb_to_recordset), whatever their size: no bind-parameter limit and
  * one round trip per batch.
@@ -99,25 +33,22 @@ export class PgAlertRepository extends AlertRepository {
     super();
   }
 
-  async saveEvaluations(evaluations: DossierAlerts[], at: Date): Promise<SaveOutcome> {
-    if (evaluations.length === 0) return { changed: 0, resolved: 0 };
-    const rows = evaluations.flatMap(({ alerts }) =>
-      alerts.map((a) => ({
-        ds_key: a.dsKey,
-        alert_type: a.alertType,
-        message: a.message,
-        url: a.url,
-        group_id: a.group.id,
-        group_type: a.group.type,
-        group_label: a.group.label,
-        state: a.state,
-        instructors_history: a.instructorsHistory,
-        email_usager: a.emailUsager,
-        email_instructors: a.emailInstructors,
-        date_debut_apt: a.dateDebutApt,
-        processed_at: a.processedAt?.toISOString() ?? null,
-      })),
+  async saveEvaluations(evaluations: DossierAlerts[], at: Date, reject?: RejectHandler): Promise<SaveOutcome> {
+    // A dossier whose row the database refuses is left out, alone, and the others are written (see writeIsolating).
+    const outcomes = await writeIsolating(
+      evaluations,
+      (part) => this.save(part, at),
+      (e) => e.dsKey,
+      reject,
     );
+    return outcomes.reduce((sum, o) => ({ changed: sum.changed + o.changed, resolved: sum.resolved + o.resolved }), {
+      changed: 0,
+      resolved: 0,
+    });
+  }
+
+  private async save(evaluations: DossierAlerts[], at: Date): Promise<SaveOutcome> {
+    const rows = evaluations.flatMap(({ alerts }) => alerts.map((a) => toAlertRow(a, (d) => d.toISOString())));
     // The dossiers evaluated, and the (dossier, type) pairs they raise now: their other open alerts are resolved.
     const keys = keyArray(evaluations.map((e) => e.dsKey));
     const raised = keyArray(rows.map((r) => `${r.ds_key}\x1f${r.alert_type}`));
@@ -127,17 +58,13 @@ export class PgAlertRepository extends AlertRepository {
     const [outcome] = await queryRows<SaveOutcome>(
       this.databases.main,
       sql`WITH upserted AS (
-            INSERT INTO alert (ds_key, alert_type, ${sql.raw(list(REFRESHED, ''))}, detected_at, updated_at)
-            SELECT ds_key, alert_type, ${sql.raw(list(REFRESHED, 'x.'))}, ${stamp}::timestamptz, ${stamp}::timestamptz
-              FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS x(
-                ds_key varchar, alert_type varchar, message varchar, url varchar, group_id varchar,
-                group_type varchar, group_label varchar, state varchar, instructors_history jsonb,
-                email_usager varchar, email_instructors jsonb, date_debut_apt varchar, processed_at timestamptz)
+            INSERT INTO alert (${columnList(alert, ALERT_WRITTEN)}, detected_at, updated_at)
+            SELECT ${columnList(alert, ALERT_WRITTEN, 'x.')}, ${stamp}::timestamptz, ${stamp}::timestamptz
+              FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS ${recordsetOf(alert, 'x', ALERT_WRITTEN)}
             ON CONFLICT (ds_key, alert_type) DO UPDATE SET
-              ${sql.raw(REFRESHED.map((c) => `${c} = excluded.${c}`).join(', '))},
-              resolved_at = NULL, updated_at = excluded.updated_at
+              ${excludedSet(alert, ALERT_REFRESHED)}, resolved_at = NULL, updated_at = excluded.updated_at
             WHERE alert.resolved_at IS NOT NULL
-               OR (${sql.raw(list(REFRESHED, 'alert.'))}) IS DISTINCT FROM (${sql.raw(list(REFRESHED, 'excluded.'))})
+               OR (${columnList(alert, ALERT_REFRESHED, 'alert.')}) IS DISTINCT FROM (${columnList(alert, ALERT_REFRESHED, 'excluded.')})
             RETURNING 1
           ), resolved AS (
             UPDATE alert SET resolved_at = ${stamp}::timestamptz, updated_at = ${stamp}::timestamptz
@@ -164,7 +91,7 @@ export class PgAlertRepository extends AlertRepository {
   }
 
   async findPage(filter: AlertFilter, offset: number, limit: number): Promise<StoredAlert[]> {
-    const rows = await queryRows<AlertRow>(
+    const rows = await queryRows<AlertReadRow<Date | string>>(
       this.databases.main,
       sql`${SELECT} WHERE ${where(filter)} ORDER BY ds_key, alert_type OFFSET ${offset} LIMIT ${limit}`,
     );
@@ -172,7 +99,7 @@ export class PgAlertRepository extends AlertRepository {
   }
 
   async findAfter(filter: AlertFilter, after: AlertCursor | null, limit: number): Promise<StoredAlert[]> {
-    const rows = await queryRows<AlertRow>(
+    const rows = await queryRows<AlertReadRow<Date | string>>(
       this.databases.main,
       sql`${SELECT} WHERE ${where(filter, after)} ORDER BY ds_key, alert_type LIMIT ${limit}`,
     );

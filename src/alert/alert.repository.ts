@@ -1,12 +1,14 @@
+import { RejectHandler } from '../database/isolate-rows';
 import { AlertCursor, AlertFilter, DossierAlerts, SaveOutcome, StoredAlert } from './alert';
 
 /** One alert per (ds_key, alert_type), whatever the number of runs (B23). */
 export abstract class AlertRepository {
   /**
    * For each dossier of the batch, stores its current alerts (inserted, refreshed, or reopened if they were
-   * resolved) and marks resolved at `at` its open alerts that are no longer in the list.
+   * resolved) and marks resolved at `at` its open alerts that are no longer in the list. With `reject`, a dossier
+   * the store refuses is left out and reported, and the others are saved.
    */
-  abstract saveEvaluations(evaluations: DossierAlerts[], at: Date): Promise<SaveOutcome>;
+  abstract saveEvaluations(evaluations: DossierAlerts[], at: Date, reject?: RejectHandler): Promise<SaveOutcome>;
   /** Removes every alert; returns how many. */
   abstract deleteAll(): Promise<number>;
   abstract count(filter: AlertFilter): Promise<number>;

@@ -14,6 +14,7 @@ import { isMailedAlertType } from './alert-type';
 import { ALERT_MAIL_KIND, alertDedupeKey, buildAlert, buildAlertMailEntry } from './alert.builder';
 import { AlertRepository } from './alert.repository';
 import { evaluateAlerts } from './alert.rules';
+import { unstorableAlert } from './alert.row';
 import { writeAlertWorkbook } from './alert.workbook';
 import { BusyError, ConcurrencyLimit } from '../common/concurrency-limit';
 
@@ -75,19 +76,31 @@ export class AlertService {
     ctx.setTotal(await this.source.count(filter));
     let evaluations: DossierAlerts[] = [];
     let mails: EnqueueEntry[] = [];
+    // The dossier of each queued mail, so that a mail the database refuses is reported by its dossier.
+    let mailDossiers = new Map<string, string>();
     let handled = 0;
     let queued = 0;
     // One write in flight while the next dossiers are read and evaluated.
     const writer = new SerialWriter();
     const flush = () => {
-      const [batch, batchMails, batchHandled] = [evaluations, mails, handled];
-      [evaluations, mails, handled] = [[], [], 0];
+      const [batch, batchMails, batchDossiers, batchHandled] = [evaluations, mails, mailDossiers, handled];
+      [evaluations, mails, mailDossiers, handled] = [[], [], new Map(), 0];
       return writer.write(async () => {
-        // Independent writes, both idempotent: a run that fails half-way is redone from the same watermark.
-        const [{ changed, resolved }, { created }] = await Promise.all([
-          this.alerts.saveEvaluations(batch, ctx.now),
-          this.outbox.enqueueMany(batchMails),
-        ]);
+        // A dossier whose alert or mail the database refuses is skipped (once), and the rest of the batch written.
+        const rejected = new Set<string>();
+        const reject = (dsKey: string, reason: string) => {
+          if (rejected.has(dsKey)) return;
+          rejected.add(dsKey);
+          ctx.skip(dsKey, reason);
+        };
+        // The alerts first, then only the mails of the dossiers whose alerts were written: a mail is never queued
+        // for an alert the store refused. Both writes are idempotent, and every run queues again the mails of the
+        // alerts it raises (deduplicated for ever), so a run that fails between the two is completed by the next.
+        const { changed, resolved } = await this.alerts.saveEvaluations(batch, ctx.now, reject);
+        const { created } = await this.outbox.enqueueMany(
+          batchMails.filter((mail) => !rejected.has(batchDossiers.get(mail.dedupeKey) ?? '')),
+          (dedupeKey, reason) => reject(batchDossiers.get(dedupeKey) ?? '', reason),
+        );
         queued += created;
         ctx.written(changed + resolved);
         ctx.advance(batchHandled);
@@ -102,10 +115,18 @@ export class AlertService {
         for (const dossier of batch.dossiers) {
           ctx.read();
           const alerts = this.alertsOf(dossier, ctx.now);
+          // A value longer than its column (a group id of 40 characters) would make the batch's write fail.
+          const unstorable = alerts.map(unstorableAlert).find((reason) => reason !== null);
+          if (unstorable) {
+            ctx.skip(dossier.dsKey, unstorable);
+            continue;
+          }
           evaluations.push({ dsKey: dossier.dsKey, alerts });
           for (const alert of alerts) {
             const mail = buildAlertMailEntry(alert, dossier.dossierId, ctx.now, this.config.contactEmail);
-            if (mail) mails.push(mail);
+            if (!mail) continue;
+            mails.push(mail);
+            mailDossiers.set(mail.dedupeKey, dossier.dsKey);
           }
         }
         handled += batch.dossiers.length + batch.broken.length;

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { Logger } from '@nestjs/common';
-import { SQL, sql } from 'drizzle-orm';
+import { Logger as DrizzleLogger, SQL, sql } from 'drizzle-orm';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
 import { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
@@ -64,7 +64,11 @@ export class Databases {
     private readonly pglite: PGlite | null,
   ) {}
 
-  static async open(config: AppConfig, options: { inMemory?: boolean } = {}): Promise<Databases> {
+  /** `logger` sees the text of every statement (the SQL snapshot test records them). */
+  static async open(
+    config: AppConfig,
+    options: { inMemory?: boolean; logger?: DrizzleLogger } = {},
+  ): Promise<Databases> {
     let main: Db;
     let pool: Pool | null = null;
     let pglite: PGlite | null = null;
@@ -74,14 +78,14 @@ export class Databases {
       // An idle connection dropped by the server must not crash the process; the pool replaces it.
       pool.on('error', (error) => new Logger('Database').warn(`idle connection lost: ${error.message}`));
       pool.on('connect', keepErrorsFromCrashing);
-      main = drizzlePg(pool, { schema }) as unknown as Db;
+      main = drizzlePg(pool, { schema, logger: options.logger }) as unknown as Db;
     } else {
       if (!options.inMemory) {
         ensurePrivateDir(config.dataDir);
         ensurePrivateDir(config.pgliteDir);
       }
       pglite = await PGlite.create(options.inMemory ? undefined : config.pgliteDir);
-      main = drizzlePglite(pglite, { schema }) as unknown as Db;
+      main = drizzlePglite(pglite, { schema, logger: options.logger }) as unknown as Db;
     }
     let aggregator = main;
     let aggregatorPool: Pool | null = null;
@@ -94,7 +98,7 @@ export class Databases {
       });
       aggregatorPool.on('error', (error) => new Logger('Aggregator').warn(`idle connection lost: ${error.message}`));
       aggregatorPool.on('connect', keepErrorsFromCrashing);
-      aggregator = drizzlePg(aggregatorPool) as unknown as Db;
+      aggregator = drizzlePg(aggregatorPool, { logger: options.logger }) as unknown as Db;
     }
     return new Databases(main, aggregator, pool, aggregatorPool, pglite);
   }

@@ -22,7 +22,8 @@ const id = () =>
   uuid('id')
     .primaryKey()
     .default(sql`gen_random_uuid()`);
-const tz = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+// Generic in the name, so that row types keyed by column name (table-sql.ts) know each timestamp column.
+const tz = <N extends string>(name: N) => timestamp(name, { withTimezone: true, mode: 'date' });
 
 export const validityCheck = pgTable(
   'validity_check',

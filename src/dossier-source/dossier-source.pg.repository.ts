@@ -13,9 +13,13 @@ import {
 
 // Only the pieces the rules read leave the database. The jsonb document is detoasted once (the `|| '{}'` in the
 // inner query; every `ds_data->…` on the raw column would decompress it again), and champs and messages travel as
-// one string of unit/record-separated pairs, much cheaper to build and to parse than JSON arrays.
+// one string of unit/record-separated pairs, much cheaper to build and to parse than JSON arrays. Both separators
+// are stripped from every value first: an applicant who types them into a champ could otherwise forge other champs
+// (a "Nom" holding `␞Date de naissance␟1900-01-01` would answer the public check for that birth date).
+// Two replace() calls: measured on 20,000 dossiers, ~10% over the bare aggregation where translate() cost ~50%.
+const clean = (value: SQL) => sql`replace(replace(${value}, chr(30), ''), chr(31), '')`;
 const pairs = (array: SQL, first: SQL, second: SQL, only: SQL = sql`TRUE`) =>
-  sql`(SELECT string_agg(COALESCE(${first}, '') || chr(31) || COALESCE(${second}, ''), chr(30) ORDER BY n)
+  sql`(SELECT string_agg(COALESCE(${clean(first)}, '') || chr(31) || COALESCE(${clean(second)}, ''), chr(30) ORDER BY n)
        FROM jsonb_array_elements(CASE WHEN jsonb_typeof(${array}) = 'array' THEN ${array} ELSE '[]'::jsonb END)
             WITH ORDINALITY AS t(e, n)
       WHERE ${only})`;

@@ -1,77 +1,34 @@
 import { Injectable } from '@nestjs/common';
 import { KINTO_ID, KintoConnection } from '../kinto/kinto-client.provider';
 import { KintoFilters, KintoRecords, Stored, kintoId } from '../kinto/kinto-records';
-import { MailAttachmentRef } from './outgoing-mail';
-import {
-  DueQuery,
-  FailedAttempt,
-  NewOutboxEntry,
-  OutboxEntry,
-  OutboxRepository,
-  OutboxState,
-} from './outbox.repository';
+import { OutboxRow, fromOutboxRow, toOutboxRow } from './outbox.row';
+import { DueQuery, FailedAttempt, NewOutboxEntry, OutboxEntry, OutboxRepository } from './outbox.repository';
 
-/** A record of `mail_outbox`; instants are epoch ms so that the server filters and sorts on them. */
-interface OutboxRecord {
-  dedupe_key: string;
-  kind: string;
-  recipients: { to: string[]; cc: string[]; bcc: string[] };
-  subject: string;
-  text: string;
-  html: string | null;
-  attachments: MailAttachmentRef[];
-  state: OutboxState;
-  attempts: number;
-  next_attempt_at: number | null;
+/**
+ * A record of `mail_outbox`: the table's row (instants as epoch ms so that the server filters and sorts on them), its
+ * id being Kinto's.
+ */
+type OutboxRecord = Omit<OutboxRow<number>, 'id'> & {
   /**
    * When the mail may be tried: `next_attempt_at`, or 0 before the first attempt. Kinto filters cannot say "null or
    * before now"; `max_due_at` can.
    */
   due_at: number;
-  not_after: number | null;
-  last_error: string | null;
-  message_id: string | null;
-  created_at: number;
-  processed_at: number | null;
-}
+};
 
 export const outboxId = (dedupeKey: string) => kintoId('mail', dedupeKey);
 
 const ms = (date: Date | null) => (date ? date.getTime() : null);
-const date = (value: number | null) => (value === null ? null : new Date(value));
 
-const toEntry = (r: Stored<OutboxRecord>): OutboxEntry => ({
-  id: r.id,
-  dedupeKey: r.dedupe_key,
-  kind: r.kind,
-  mail: { ...r.recipients, subject: r.subject, text: r.text, html: r.html, attachments: r.attachments },
-  state: r.state,
-  attempts: r.attempts,
-  nextAttemptAt: date(r.next_attempt_at),
-  notAfter: date(r.not_after),
-  lastError: r.last_error,
-  messageId: r.message_id,
-  createdAt: new Date(r.created_at),
-  processedAt: date(r.processed_at),
-});
+const toEntry = (r: Stored<OutboxRecord>): OutboxEntry => fromOutboxRow(r, (value) => new Date(value));
 
 const toRecord = (e: NewOutboxEntry): OutboxRecord => ({
-  dedupe_key: e.dedupeKey,
-  kind: e.kind,
-  recipients: { to: e.mail.to, cc: e.mail.cc, bcc: e.mail.bcc },
-  subject: e.mail.subject,
-  text: e.mail.text,
-  html: e.mail.html ?? null,
-  attachments: e.mail.attachments ?? [],
-  state: e.state,
+  ...toOutboxRow(e, (d) => d.getTime()),
   attempts: 0,
   next_attempt_at: null,
   due_at: 0,
-  not_after: ms(e.notAfter),
   last_error: null,
   message_id: null,
-  created_at: e.createdAt.getTime(),
-  processed_at: e.state === 'blocked' ? e.createdAt.getTime() : null,
 });
 
 // Ids per `in_id` read, to keep URLs short.

@@ -1,70 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { SQL, and, eq, inArray, sql } from 'drizzle-orm';
 import { Databases, keyArray, queryRows } from '../database/database';
+import { RejectHandler, writeIsolating } from '../database/isolate-rows';
 import { mailOutbox } from '../database/schema';
-import {
-  DueQuery,
-  FailedAttempt,
-  NewOutboxEntry,
-  OutboxEntry,
-  OutboxRepository,
-  OutboxState,
-} from './outbox.repository';
-import { MailAttachmentRef } from './outgoing-mail';
-
-/** The row as node-postgres hands it over (timestamps may come as Date or as text, jsonb parsed or not). */
-interface OutboxRow {
-  id: string;
-  dedupe_key: string;
-  kind: string;
-  recipients: unknown;
-  subject: string;
-  text: string;
-  html: string | null;
-  attachments: unknown;
-  state: string;
-  attempts: number;
-  next_attempt_at: Date | string | null;
-  not_after: Date | string | null;
-  last_error: string | null;
-  message_id: string | null;
-  created_at: Date | string;
-  processed_at: Date | string | null;
-}
-
-const toDate = (value: Date | string | null): Date | null =>
-  value === null ? null : value instanceof Date ? value : new Date(value);
-const json = <T>(value: unknown): T => (typeof value === 'string' ? JSON.parse(value) : value) as T;
-
-const toEntry = (row: OutboxRow): OutboxEntry => {
-  const recipients = json<{ to: string[]; cc: string[]; bcc: string[] }>(row.recipients);
-  return {
-    id: row.id,
-    dedupeKey: row.dedupe_key,
-    kind: row.kind,
-    mail: {
-      to: recipients.to,
-      cc: recipients.cc,
-      bcc: recipients.bcc,
-      subject: row.subject,
-      text: row.text,
-      html: row.html,
-      attachments: json<MailAttachmentRef[]>(row.attachments),
-    },
-    state: row.state as OutboxState,
-    attempts: row.attempts,
-    nextAttemptAt: toDate(row.next_attempt_at),
-    notAfter: toDate(row.not_after),
-    lastError: row.last_error,
-    messageId: row.message_id,
-    createdAt: toDate(row.created_at) ?? new Date(0),
-    processedAt: toDate(row.processed_at),
-  };
-};
+import { columnList, recordsetOf, toDate } from '../database/table-sql';
+import { DueQuery, FailedAttempt, NewOutboxEntry, OutboxEntry, OutboxRepository } from './outbox.repository';
+import { OUTBOX_QUEUED, OutboxRow, fromOutboxRow, toOutboxRow } from './outbox.row';
 
 // Reads are plain SQL: the query builder's row mapping cost several times the query on large reads.
-const SELECT = sql`SELECT id, dedupe_key, kind, recipients, subject, text, html, attachments, state, attempts,
-  next_attempt_at, not_after, last_error, message_id, created_at, processed_at FROM mail_outbox`;
+const SELECT = sql`SELECT ${columnList(mailOutbox)} FROM mail_outbox`;
+const toEntry = (row: OutboxRow<Date | string>) => fromOutboxRow(row, toDate);
 
 const toSend = eq(mailOutbox.state, 'to_send');
 
@@ -74,7 +19,7 @@ export class PgOutboxRepository extends OutboxRepository {
     super();
   }
 
-  async addIfAbsent(entries: NewOutboxEntry[]): Promise<string[]> {
+  async addIfAbsent(entries: NewOutboxEntry[], reject?: RejectHandler): Promise<string[]> {
     if (entries.length === 0) return [];
     // Reruns offer the same mails again: look the keys up first rather than ship every body to be discarded.
     const known = await queryRows<{ dedupe_key: string }>(
@@ -85,38 +30,29 @@ export class PgOutboxRepository extends OutboxRepository {
     const skip = new Set(known.map((r) => r.dedupe_key));
     const fresh = entries.filter((e) => !skip.has(e.dedupeKey));
     if (fresh.length === 0) return [];
-    // The rows travel as one JSON parameter: cheaper to build and send than a VALUES list of bodies.
-    const rows = JSON.stringify(
-      fresh.map((e) => ({
-        dedupe_key: e.dedupeKey,
-        kind: e.kind,
-        recipients: { to: e.mail.to, cc: e.mail.cc, bcc: e.mail.bcc },
-        subject: e.mail.subject,
-        text: e.mail.text,
-        html: e.mail.html ?? null,
-        attachments: e.mail.attachments ?? [],
-        state: e.state,
-        not_after: e.notAfter?.toISOString() ?? null,
-        created_at: e.createdAt.toISOString(),
-        processed_at: e.state === 'blocked' ? e.createdAt.toISOString() : null,
-      })),
+    // Still conditional: another run may have queued the same mail since the lookup. A mail the database refuses
+    // is left out and reported to `reject`, the others are queued (see writeIsolating).
+    const inserted = await writeIsolating(
+      fresh,
+      (part) => this.insert(part),
+      (e) => e.dedupeKey,
+      reject,
     );
-    // Still conditional: another run may have queued the same mail since the lookup.
+    return inserted.flat();
+  }
+
+  private async insert(entries: NewOutboxEntry[]): Promise<string[]> {
+    // The rows travel as one JSON parameter: cheaper to build and send than a VALUES list of bodies.
+    const rows = JSON.stringify(entries.map((e) => toOutboxRow(e, (d) => d.toISOString())));
     const inserted = await queryRows<{ dedupe_key: string }>(
       this.databases.main,
-      sql`INSERT INTO mail_outbox (dedupe_key, kind, recipients, subject, text, html, attachments, state, not_after,
-                                   created_at, processed_at)
-          SELECT dedupe_key, kind, recipients, subject, text, html, attachments, state, not_after,
-                 created_at, processed_at
-            FROM jsonb_to_recordset(${rows}::jsonb) AS x(
-                 dedupe_key varchar, kind varchar, recipients jsonb, subject varchar, text text, html text,
-                 attachments jsonb, state varchar, not_after timestamptz, created_at timestamptz,
-                 processed_at timestamptz)
+      sql`INSERT INTO mail_outbox (${columnList(mailOutbox, OUTBOX_QUEUED)})
+          SELECT ${columnList(mailOutbox, OUTBOX_QUEUED)}
+            FROM jsonb_to_recordset(${rows}::jsonb) AS ${recordsetOf(mailOutbox, 'x', OUTBOX_QUEUED)}
           ON CONFLICT (dedupe_key) DO NOTHING
           RETURNING dedupe_key`,
     );
-    const created = inserted.map((r) => r.dedupe_key);
-    return created;
+    return inserted.map((r) => r.dedupe_key);
   }
 
   async findDue({ now, kinds, retriesOnly, after, limit }: DueQuery): Promise<OutboxEntry[]> {
@@ -131,7 +67,7 @@ export class PgOutboxRepository extends OutboxRepository {
     if (after) {
       parts.push(sql`(created_at, id) > (${after.createdAt.toISOString()}::timestamptz, ${after.id}::uuid)`);
     }
-    const rows = await queryRows<OutboxRow>(
+    const rows = await queryRows<OutboxRow<Date | string>>(
       this.databases.main,
       sql`${SELECT} WHERE ${sql.join(parts, sql` AND `)} ORDER BY created_at, id LIMIT ${limit}`,
     );
@@ -159,7 +95,7 @@ export class PgOutboxRepository extends OutboxRepository {
 
   async findByDedupeKeys(dedupeKeys: string[]): Promise<OutboxEntry[]> {
     if (dedupeKeys.length === 0) return [];
-    const rows = await queryRows<OutboxRow>(
+    const rows = await queryRows<OutboxRow<Date | string>>(
       this.databases.main,
       sql`${SELECT} WHERE dedupe_key = ANY(${keyArray(dedupeKeys)})`,
     );

@@ -1,3 +1,4 @@
+import { RejectHandler } from '../database/isolate-rows';
 import { OutgoingMail } from './outgoing-mail';
 
 /** `to_send` → `sent` | `blocked`; `to_send` → `failed` once the attempts are exhausted. */
@@ -63,8 +64,11 @@ export interface FailedAttempt {
  * changes hands twice; each method is one atomic write.
  */
 export abstract class OutboxRepository {
-  /** Inserts the entries whose dedupe key is unknown and leaves the others untouched; returns the keys created. */
-  abstract addIfAbsent(entries: NewOutboxEntry[]): Promise<string[]>;
+  /**
+   * Inserts the entries whose dedupe key is unknown and leaves the others untouched; returns the keys created. With
+   * `reject`, an entry the store refuses is left out and reported by dedupe key, and the others are inserted.
+   */
+  abstract addIfAbsent(entries: NewOutboxEntry[], reject?: RejectHandler): Promise<string[]>;
   /** `to_send` mails due at `now` (never tried, or whose retry time has come), oldest first. */
   abstract findDue(query: DueQuery): Promise<OutboxEntry[]>;
   /** Records the SMTP message id with the `sent` state, in one write. False if the mail was no longer `to_send`. */

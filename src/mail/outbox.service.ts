@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Injectable, Logger } from '@nestjs/common';
 import { Clock } from '../common/clock';
 import { AppConfig } from '../config/app-config';
+import { RejectHandler } from '../database/isolate-rows';
 import { JobContext } from '../jobs/job-handler';
 import { JobLock, LockHandle } from '../jobs/job-lock';
 import { OnJob } from '../jobs/job.decorator';
@@ -84,8 +85,11 @@ export class OutboxService {
     return { created: created === 1 };
   }
 
-  /** `enqueue` for a batch, in as few writes as possible; returns how many were new. */
-  async enqueueMany(entries: EnqueueEntry[]): Promise<{ created: number }> {
+  /**
+   * `enqueue` for a batch, in as few writes as possible; returns how many were new. With `reject`, a mail the store
+   * refuses is left out and reported by dedupe key, and the others are queued.
+   */
+  async enqueueMany(entries: EnqueueEntry[], reject?: RejectHandler): Promise<{ created: number }> {
     if (entries.length === 0) return { created: 0 };
     const createdAt = this.clock.now();
     const keys = await this.outbox.addIfAbsent(
@@ -97,6 +101,7 @@ export class OutboxService {
         notAfter: e.notAfter ?? null,
         createdAt,
       })),
+      reject,
     );
     return { created: keys.length };
   }

@@ -2,9 +2,10 @@ import { Injectable } from '@nestjs/common';
 import { and, asc, eq, sql } from 'drizzle-orm';
 import { YearMonth } from '../common/paris-time';
 import { Databases } from '../database/database';
+import { RejectHandler, writeIsolating } from '../database/isolate-rows';
 import { monthlyReport } from '../database/schema';
 import { GroupKey, MonthlyReportRepository } from './monthly-report.repository';
-import { sortCountries } from './monthly-report.rules';
+import { groupKey, sortCountries } from './monthly-report.rules';
 import { CategoryKey, MonthCounts, MonthlyReport } from './monthly-report.types';
 
 // Rows per INSERT: ~40 groups a month, far from the bind-parameter limit, but a month is never split anyway.
@@ -26,22 +27,40 @@ export class PgMonthlyReportRepository extends MonthlyReportRepository {
     super();
   }
 
-  async replaceMonth({ year, month }: YearMonth, reports: MonthlyReport[], builtAt: Date): Promise<void> {
+  async replaceMonth(
+    { year, month }: YearMonth,
+    reports: MonthlyReport[],
+    builtAt: Date,
+    reject?: RejectHandler,
+  ): Promise<void> {
     const stray = reports.find((r) => r.year !== year || r.month !== month);
     if (stray) throw new Error(`Report of ${stray.year}-${stray.month} stored as ${year}-${month}`);
     await this.databases.main.transaction(async (tx) => {
       await tx.delete(monthlyReport).where(and(eq(monthlyReport.year, year), eq(monthlyReport.month, month)));
+      const rows = (part: MonthlyReport[]) =>
+        part.map((report) => ({
+          year,
+          month,
+          groupId: report.group.id,
+          groupType: report.group.type,
+          groupLabel: report.group.label,
+          data: report,
+          builtAt,
+        }));
       for (let i = 0; i < reports.length; i += INSERT_BATCH) {
-        await tx.insert(monthlyReport).values(
-          reports.slice(i, i + INSERT_BATCH).map((report) => ({
-            year,
-            month,
-            groupId: report.group.id,
-            groupType: report.group.type,
-            groupLabel: report.group.label,
-            data: report,
-            builtAt,
-          })),
+        const batch = reports.slice(i, i + INSERT_BATCH);
+        if (!reject) {
+          await tx.insert(monthlyReport).values(rows(batch));
+          continue;
+        }
+        // Each attempt in a savepoint, so that a report the database refuses leaves the month's transaction usable:
+        // it is left out and reported, the others are stored (see writeIsolating).
+        await writeIsolating(
+          batch,
+          (part) =>
+            tx.transaction(async (savepoint) => void (await savepoint.insert(monthlyReport).values(rows(part)))),
+          (report) => groupKey(report.group),
+          reject,
         );
       }
     });

@@ -1,3 +1,4 @@
+import { RejectHandler } from '../database/isolate-rows';
 import { YearMonth } from '../common/paris-time';
 import { GroupType } from '../dossier-source/dossier';
 import { MonthCounts, MonthlyReport } from './monthly-report.types';
@@ -10,8 +11,16 @@ export interface GroupKey {
 
 /** The built monthly reports, one per (year, month, group id, group type). */
 export abstract class MonthlyReportRepository {
-  /** Stores `reports` as the whole content of the month, replacing what was stored for it, in one transaction. */
-  abstract replaceMonth(month: YearMonth, reports: MonthlyReport[], builtAt: Date): Promise<void>;
+  /**
+   * Stores `reports` as the whole content of the month, replacing what was stored for it, in one transaction. With
+   * `reject`, a report the store refuses is left out and reported by group key, and the others are stored.
+   */
+  abstract replaceMonth(
+    month: YearMonth,
+    reports: MonthlyReport[],
+    builtAt: Date,
+    reject?: RejectHandler,
+  ): Promise<void>;
   abstract find(month: YearMonth, group: GroupKey): Promise<MonthlyReport | null>;
   /** Every group's report of the month, in no particular order; empty when the month was never built. */
   abstract listMonth(month: YearMonth): Promise<MonthlyReport[]>;

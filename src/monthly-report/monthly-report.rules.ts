@@ -1,4 +1,6 @@
 import { parisMonth, shiftMonth, YearMonth } from '../common/paris-time';
+import { monthlyReport } from '../database/schema';
+import { overLongColumn } from '../database/table-sql';
 import { DossierGroup, GroupType } from '../dossier-source/dossier';
 import { GroupDecisions, MonthDecisions } from './dossier-statistics.repository';
 import { CategoryKey, CategoryStats, MonthlyReport } from './monthly-report.types';
@@ -16,6 +18,15 @@ export const LONG_APT_MIN_DAYS = 91;
 /** Map key of a group: id and type, since Paris has two groups under one id (B6). */
 export function groupKey(group: GroupKey): string {
   return `${group.id}/${group.type}`;
+}
+
+/**
+ * Why a report cannot be stored (a group id or label longer than its column, e.g. a mistyped procedure setting), or
+ * null: such a group is skipped rather than failing its whole month.
+ */
+export function unstorableReport(report: MonthlyReport): string | null {
+  const { id, type, label } = report.group;
+  return overLongColumn(monthlyReport, { group_id: id, group_type: type, group_label: label });
 }
 
 /** How routes and recipient settings name a group: `75` for an autorisation group, `75-introduction` otherwise. */

@@ -13,8 +13,10 @@ import {
   assembleMonthlyReports,
   countsByGroup,
   GroupCounts,
+  groupKey,
   groupSlug,
   planMonthlyReportRun,
+  unstorableReport,
 } from './monthly-report.rules';
 import { MonthlyReport } from './monthly-report.types';
 import {
@@ -71,14 +73,24 @@ export class MonthlyReportService {
       const reports = assembleMonthlyReports({ decisions, configuredGroups, previous });
       previous = countsByGroup(reports);
       if (monthIndex(decisions.month) < monthIndex(from)) continue;
-      await this.reports.replaceMonth(decisions.month, reports, ctx.now);
+      // A group whose id or label is longer than its column is skipped alone, with the database's refusals.
+      const storable = reports.filter((report) => {
+        const reason = unstorableReport(report);
+        if (reason) ctx.skip(groupKey(report.group), reason);
+        return reason === null;
+      });
+      let rejected = reports.length - storable.length;
+      await this.reports.replaceMonth(decisions.month, storable, ctx.now, (key, reason) => {
+        rejected += 1;
+        ctx.skip(key, reason);
+      });
       if (decisions.ungrouped > 0) {
         ctx.logger.warn(
           `${formatYearMonth(decisions.month)}: ${decisions.ungrouped} decided dossier(s) without a group`,
         );
       }
       ctx.read(reports.reduce((n, report) => n + sumCounts(reportCounts(report)), decisions.ungrouped));
-      ctx.written(reports.length);
+      ctx.written(reports.length - rejected);
       ctx.advance(1);
       await ctx.betweenBatches();
     }

@@ -1,61 +1,28 @@
 import { Injectable } from '@nestjs/common';
 import { KintoConnection } from '../kinto/kinto-client.provider';
 import { KintoRecords, Stored, kintoId } from '../kinto/kinto-records';
-import { ValidityCheck, ValidityCheckChamp } from './validity-check';
+import { ValidityCheck } from './validity-check';
 import { ValidityCheckRepository } from './validity-check.repository';
+import { ValidityCheckRow, fromValidityCheckRow, toValidityCheckRow } from './validity-check.row';
 
-/** A record of `validity_checks`, in the seed's snake_case. */
-interface ValidityCheckRecord {
-  ds_key: string;
-  dossier_id: number;
-  type: string;
-  siret: string;
-  nom: string;
-  prenom: string;
-  date_de_naissance: string;
-  date_de_debut_apt: string;
-  date_de_fin_apt: string;
+/** A record of `validity_checks`: the `validity_check` table's row (instants as epoch ms), its id being Kinto's. */
+type ValidityCheckRecord = Omit<ValidityCheckRow<number>, 'id' | 'fin_apt'> & {
   /**
    * `YYYY-MM-DD`, compared as a string by `lt_fin_apt`. Absent (never null) for introductions: on Kinto's PostgreSQL
    * storage a JSON null sorts below every string, so `lt_fin_apt` would match it, whereas a missing field matches no
    * comparison.
    */
   fin_apt?: string;
-  champs: ValidityCheckChamp[];
-  /** Epoch ms of the run that last wrote it. */
-  synced_at: number;
-}
+};
 
 export const validityCheckId = (dsKey: string) => kintoId('vc', dsKey);
 
-const toRecord = (c: ValidityCheck, syncedAt: Date): ValidityCheckRecord => ({
-  ds_key: c.dsKey,
-  dossier_id: c.dossierId,
-  type: c.type,
-  siret: c.siret,
-  nom: c.nom,
-  prenom: c.prenom,
-  date_de_naissance: c.dateDeNaissance,
-  date_de_debut_apt: c.dateDeDebutApt,
-  date_de_fin_apt: c.dateDeFinApt,
-  ...(c.finApt === null ? {} : { fin_apt: c.finApt }),
-  champs: c.champs,
-  synced_at: syncedAt.getTime(),
-});
+const toRecord = (c: ValidityCheck, syncedAt: Date): ValidityCheckRecord => {
+  const { fin_apt, ...row } = toValidityCheckRow(c);
+  return { ...row, ...(fin_apt === null ? {} : { fin_apt }), synced_at: syncedAt.getTime() };
+};
 
-const toCheck = (r: Stored<ValidityCheckRecord>): ValidityCheck => ({
-  dsKey: r.ds_key,
-  dossierId: r.dossier_id,
-  type: r.type === 'introduction' ? 'introduction' : 'autorisation',
-  siret: r.siret,
-  nom: r.nom,
-  prenom: r.prenom,
-  dateDeNaissance: r.date_de_naissance,
-  dateDeDebutApt: r.date_de_debut_apt,
-  dateDeFinApt: r.date_de_fin_apt,
-  finApt: r.fin_apt ?? null,
-  champs: r.champs,
-});
+const toCheck = (r: Stored<ValidityCheckRecord>): ValidityCheck => fromValidityCheckRow(r);
 
 @Injectable()
 export class KintoValidityCheckRepository extends ValidityCheckRepository {

@@ -2,25 +2,20 @@ import { Injectable } from '@nestjs/common';
 import DataLoader from 'dataloader';
 import { and, count, eq, isNotNull, lt, sql } from 'drizzle-orm';
 import { Databases, keyArray, queryRows } from '../database/database';
+import { RejectHandler, writeIsolating } from '../database/isolate-rows';
 import { validityCheck } from '../database/schema';
+import { columnList, excludedSet, recordsetOf, selectionOf } from '../database/table-sql';
 import { ValidityCheck } from './validity-check';
 import { ValidityCheckRepository } from './validity-check.repository';
+import {
+  VALIDITY_CHECK_WRITTEN,
+  ValidityCheckWrittenRow,
+  fromValidityCheckRow,
+  toValidityCheckRow,
+} from './validity-check.row';
 
-type Row = typeof validityCheck.$inferSelect;
-
-const toCheck = (row: Omit<Row, 'id' | 'syncedAt'>): ValidityCheck => ({
-  dsKey: row.dsKey,
-  dossierId: row.dossierId,
-  type: row.type === 'introduction' ? 'introduction' : 'autorisation',
-  siret: row.siret,
-  nom: row.nom,
-  prenom: row.prenom,
-  dateDeNaissance: row.dateDeNaissance,
-  dateDeDebutApt: row.dateDeDebutApt,
-  dateDeFinApt: row.dateDeFinApt,
-  finApt: row.finApt,
-  champs: row.champs,
-});
+// The drivers differ on these types read raw (a bigint as number or BigInt, a date as Date or text): text, mapped.
+const AS_TEXT = { dossier_id: 'text', fin_apt: 'text' } as const;
 
 interface LookupKey {
   dossierId: number;
@@ -28,7 +23,7 @@ interface LookupKey {
 }
 
 /** A batched lookup's row: the key's position, then the check's columns (text where drivers differ). */
-type BatchRow = Omit<Row, 'dossierId' | 'id' | 'syncedAt'> & { n: number; dossierId: string };
+type BatchRow = Omit<ValidityCheckWrittenRow, 'dossier_id'> & { n: number; dossier_id: string };
 
 @Injectable()
 export class PgValidityCheckRepository extends ValidityCheckRepository {
@@ -48,7 +43,7 @@ export class PgValidityCheckRepository extends ValidityCheckRepository {
   constructor(private readonly databases: Databases) {
     super();
     this.lookup = databases.main
-      .select()
+      .select(selectionOf(validityCheck, VALIDITY_CHECK_WRITTEN))
       .from(validityCheck)
       .where(
         and(
@@ -62,38 +57,25 @@ export class PgValidityCheckRepository extends ValidityCheckRepository {
 
   /**
    * One statement per batch, the rows passed as a single JSON parameter: far cheaper to build and to send than a
-   * VALUES list of a thousand rows × twelve parameters.
+   * VALUES list of a thousand rows × twelve parameters. A check the database refuses is left out and reported to
+   * `reject`, the others are written (see writeIsolating).
    */
-  async upsertMany(checks: ValidityCheck[], syncedAt: Date): Promise<void> {
-    if (checks.length === 0) return;
-    const rows = JSON.stringify(
-      checks.map((c) => ({
-        ds_key: c.dsKey,
-        dossier_id: c.dossierId,
-        type: c.type,
-        siret: c.siret,
-        nom: c.nom,
-        prenom: c.prenom,
-        date_de_naissance: c.dateDeNaissance,
-        date_de_debut_apt: c.dateDeDebutApt,
-        date_de_fin_apt: c.dateDeFinApt,
-        fin_apt: c.finApt,
-        champs: c.champs,
-      })),
+  async upsertMany(checks: ValidityCheck[], syncedAt: Date, reject?: RejectHandler): Promise<void> {
+    await writeIsolating(
+      checks,
+      (part) => this.upsert(part, syncedAt),
+      (c) => c.dsKey,
+      reject,
     );
+  }
+
+  private async upsert(checks: ValidityCheck[], syncedAt: Date): Promise<void> {
+    const rows = JSON.stringify(checks.map(toValidityCheckRow));
     await this.databases.main.execute(sql`
-      INSERT INTO validity_check (ds_key, dossier_id, type, siret, nom, prenom, date_de_naissance,
-                                  date_de_debut_apt, date_de_fin_apt, fin_apt, champs, synced_at)
-      SELECT ds_key, dossier_id, type, siret, nom, prenom, date_de_naissance,
-             date_de_debut_apt, date_de_fin_apt, fin_apt, champs, ${syncedAt.toISOString()}::timestamptz
-        FROM jsonb_to_recordset(${rows}::jsonb) AS r(
-             ds_key varchar, dossier_id bigint, type varchar, siret varchar, nom varchar, prenom varchar,
-             date_de_naissance varchar, date_de_debut_apt varchar, date_de_fin_apt varchar, fin_apt date, champs jsonb)
-      ON CONFLICT (ds_key) DO UPDATE SET
-        dossier_id = excluded.dossier_id, type = excluded.type, siret = excluded.siret, nom = excluded.nom,
-        prenom = excluded.prenom, date_de_naissance = excluded.date_de_naissance,
-        date_de_debut_apt = excluded.date_de_debut_apt, date_de_fin_apt = excluded.date_de_fin_apt,
-        fin_apt = excluded.fin_apt, champs = excluded.champs, synced_at = excluded.synced_at`);
+      INSERT INTO validity_check (${columnList(validityCheck, VALIDITY_CHECK_WRITTEN)}, synced_at)
+      SELECT ${columnList(validityCheck, VALIDITY_CHECK_WRITTEN)}, ${syncedAt.toISOString()}::timestamptz
+        FROM jsonb_to_recordset(${rows}::jsonb) AS ${recordsetOf(validityCheck, 'r', VALIDITY_CHECK_WRITTEN)}
+      ON CONFLICT (ds_key) DO UPDATE SET ${excludedSet(validityCheck, [...VALIDITY_CHECK_WRITTEN.slice(1), 'synced_at'])}`);
   }
 
   async deleteByDsKeys(dsKeys: string[]): Promise<number> {
@@ -131,21 +113,19 @@ export class PgValidityCheckRepository extends ValidityCheckRepository {
     if (keys.length === 1) {
       const { dossierId, dateDeNaissance } = keys[0];
       const [row] = await this.lookup.execute({ dossierId, dateDeNaissance });
-      return [row ? toCheck(row) : null];
+      return [row ? fromValidityCheckRow(row as ValidityCheckWrittenRow) : null];
     }
     // One index probe per key (LATERAL … LIMIT 1, as the single lookup), whatever plan the rest gets.
     const rows = await queryRows<BatchRow>(
       this.databases.main,
-      sql`SELECT k.n::int AS n, c.ds_key AS "dsKey", c.dossier_id::text AS "dossierId", c.type, c.siret, c.nom,
-                 c.prenom, c.date_de_naissance AS "dateDeNaissance", c.date_de_debut_apt AS "dateDeDebutApt",
-                 c.date_de_fin_apt AS "dateDeFinApt", c.fin_apt::text AS "finApt", c.champs
+      sql`SELECT k.n::int AS n, ${columnList(validityCheck, VALIDITY_CHECK_WRITTEN, 'c.', AS_TEXT)}
             FROM unnest(${keyArray(keys.map((k) => String(k.dossierId)))}::bigint[],
                         ${keyArray(keys.map((k) => k.dateDeNaissance))}) WITH ORDINALITY AS k(id, day, n)
             CROSS JOIN LATERAL (SELECT * FROM validity_check v
                                  WHERE v.dossier_id = k.id AND v.date_de_naissance = k.day LIMIT 1) c`,
     );
     const found: Array<ValidityCheck | null> = keys.map(() => null);
-    for (const { n, dossierId, ...row } of rows) found[n - 1] = toCheck({ ...row, dossierId: Number(dossierId) });
+    for (const { n, ...row } of rows) found[n - 1] = fromValidityCheckRow(row);
     return found;
   }
 

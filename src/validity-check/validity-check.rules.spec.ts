@@ -132,6 +132,22 @@ describe('decideValidityCheck', () => {
     expect(decideValidityCheck(dossier({ siret: null }), '2021-01-01')).toMatchObject({ kind: 'broken' });
   });
 
+  it('reports as broken a value longer than its column, by the length the schema declares', () => {
+    const champs = (nom: string) => [
+      { libelle: 'Nom', value: nom },
+      { libelle: 'Date de naissance', value: '1998-03-07' },
+    ];
+    expect(decideValidityCheck(dossier({ champs: champs('N'.repeat(256)) }), '2021-01-01')).toEqual({
+      kind: 'broken',
+      reason: 'nom longer than 255 characters',
+    });
+    expect(decideValidityCheck(dossier({ champs: champs('N'.repeat(255)) }), '2021-01-01').kind).toBe('valid');
+    expect(decideValidityCheck(dossier({ siret: '1'.repeat(33) }), '2021-01-01')).toEqual({
+      kind: 'broken',
+      reason: 'siret longer than 32 characters',
+    });
+  });
+
   it('uses "non renseigné" for a missing first name', () => {
     const d = dossier({
       champs: [

@@ -1,6 +1,7 @@
 import { isCalendarDay } from '../common/paris-time';
 import { champValue, dateDebutApt, dateFinApt, Dossier, groupType, LABELS } from '../dossier-source/dossier';
 import { ValidityCheck } from './validity-check';
+import { unstorableCheck } from './validity-check.row';
 
 /** The champs copied into a check, for the front end (introductions show the contract ones). */
 const KEPT_CHAMPS: ReadonlySet<string> = new Set([
@@ -61,22 +62,23 @@ export function decideValidityCheck(dossier: Dossier, today: string): CheckDecis
   const dateDeNaissance = champValue(dossier.champs, LABELS.dateDeNaissance);
   if (!isCalendarDay(dateDeNaissance)) return { kind: 'broken', reason: 'missing or malformed "Date de naissance"' };
   if (!dossier.siret) return { kind: 'broken', reason: 'missing etablissement.siret' };
-  return {
-    kind: 'valid',
-    check: {
-      dsKey: dossier.dsKey,
-      dossierId: dossier.dossierId,
-      type,
-      siret: dossier.siret,
-      nom: obfuscate(nom),
-      prenom: obfuscate(champValue(dossier.champs, LABELS.prenom) ?? 'non renseigné'),
-      dateDeNaissance,
-      dateDeDebutApt,
-      dateDeFinApt,
-      finApt,
-      champs: dossier.champs
-        .filter((c) => KEPT_CHAMPS.has(c.libelle))
-        .map((c) => ({ value: c.value, type_de_champ: { libelle: c.libelle } })),
-    },
+  const check: ValidityCheck = {
+    dsKey: dossier.dsKey,
+    dossierId: dossier.dossierId,
+    type,
+    siret: dossier.siret,
+    nom: obfuscate(nom),
+    prenom: obfuscate(champValue(dossier.champs, LABELS.prenom) ?? 'non renseigné'),
+    dateDeNaissance,
+    dateDeDebutApt,
+    dateDeFinApt,
+    finApt,
+    champs: dossier.champs
+      .filter((c) => KEPT_CHAMPS.has(c.libelle))
+      .map((c) => ({ value: c.value, type_de_champ: { libelle: c.libelle } })),
   };
+  // A value longer than its column (a 300-character "Nom") would make the whole batch's write fail.
+  const unstorable = unstorableCheck(check);
+  if (unstorable) return { kind: 'broken', reason: unstorable };
+  return { kind: 'valid', check };
 }

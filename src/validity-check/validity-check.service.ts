@@ -70,10 +70,16 @@ export class ValidityCheckService {
         withdrawn.push(dossier.dsKey);
         if (decision.kind === 'broken') ctx.skip(dossier.dsKey, decision.reason);
       }
-      await this.checks.upsertMany(valid, ctx.now);
+      // A check the database refuses all the same is skipped alone, and withdrawn like a broken one.
+      let rejected = 0;
+      await this.checks.upsertMany(valid, ctx.now, (dsKey, reason) => {
+        rejected += 1;
+        withdrawn.push(dsKey);
+        ctx.skip(dsKey, reason);
+      });
       // A full run removes every check it did not refresh at the end, these included.
       const removed = full ? 0 : await this.checks.deleteByDsKeys(withdrawn);
-      ctx.written(valid.length + removed);
+      ctx.written(valid.length - rejected + removed);
       ctx.advance(batch.dossiers.length + batch.broken.length);
       await ctx.betweenBatches();
     }

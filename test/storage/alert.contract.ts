@@ -7,7 +7,7 @@ const T2 = new Date('2021-06-02T05:15:00Z');
 const T3 = new Date('2021-06-03T05:15:00Z');
 
 // Keys and types whose order is the same in every collation (the backends sort strings with their own).
-const alert = (dsKey: string, alertType: AlertType, overrides: Partial<Alert> = {}): Alert => ({
+export const alert = (dsKey: string, alertType: AlertType, overrides: Partial<Alert> = {}): Alert => ({
   dsKey,
   alertType,
   message: ALERT_MESSAGES[alertType],

@@ -14,7 +14,7 @@ const stats = (count: number, countries: Record<string, number> = {}): CategoryS
   processingDays: { median: count ? 12 : null, p90: count ? 30 : null },
 });
 
-function report(year: number, month: number, group: DossierGroup, base: number): MonthlyReport {
+export function report(year: number, month: number, group: DossierGroup, base: number): MonthlyReport {
   const categories: Record<CategoryKey, CategoryStats> = {
     more3Months: stats(base, { VIETNAM: base - 1, 'non renseigné': 1 }),
     less3Months: stats(base + 1, { ALGERIE: base, MAROC: 1 }),

@@ -4,7 +4,7 @@ import { BackendRef } from './storage-backend';
 const T0 = new Date('2021-06-01T06:30:00Z');
 const at = (minutes: number) => new Date(T0.getTime() + minutes * 60_000);
 
-const entry = (dedupeKey: string, overrides: Partial<NewOutboxEntry> = {}): NewOutboxEntry => ({
+export const entry = (dedupeKey: string, overrides: Partial<NewOutboxEntry> = {}): NewOutboxEntry => ({
   dedupeKey,
   kind: 'alert',
   mail: {
