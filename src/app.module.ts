@@ -9,6 +9,7 @@ import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { DemoModule } from './demo/demo.module';
 import { DossierSourceModule } from './dossier-source/dossier-source.module';
+import { DsImportModule } from './ds-import/ds-import.module';
 import { HealthModule } from './health/health.module';
 import { JobsModule } from './jobs/jobs.module';
 import { MailModule } from './mail/mail.module';
@@ -44,6 +45,7 @@ export class AppModule {
         MonthlyReportModule,
         AlertDigestModule,
         AlertModule,
+        DsImportModule.forRoot(config),
         AdminApiModule,
         RouterModule.register([{ path: config.adminPrefix, module: AdminApiModule }]),
         ...(options.scheduler && config.schedulerEnabled ? [SchedulerModule] : []),

@@ -6,6 +6,7 @@ export const JOB_NAMES = [
   'monthly-report',
   'alert-digest',
   'mail-outbox',
+  'ds-import',
 ] as const;
 export type JobName = (typeof JOB_NAMES)[number];
 

@@ -29,6 +29,8 @@ export class CronService implements OnApplicationBootstrap {
       ['monthly-report', crons.monthlyReport],
       ['alert-digest', crons.alertDigest],
       ['mail-outbox', crons.mailOutbox],
+      // Registered with SOURCE=ds-api only.
+      ['ds-import', crons.dsImport],
     ];
     for (const [job, expression] of schedule) {
       if (!this.jobs.names().includes(job)) continue;
