@@ -130,7 +130,8 @@ export class AppConfig {
     this.dsApi = {
       url: env.DS_API_URL,
       token: env.DS_API_TOKEN ?? null,
-      procedures: this.source === 'ds-api' ? readDsProcedures(env.DS_PROCEDURES, env.DS_PROCEDURES_FILE).procedures : [],
+      procedures:
+        this.source === 'ds-api' ? readDsProcedures(env.DS_PROCEDURES, env.DS_PROCEDURES_FILE).procedures : [],
       timeoutMs: env.DS_API_TIMEOUT_SECONDS * 1000,
     };
   }
@@ -140,7 +141,9 @@ export class AppConfig {
    * SOURCE=ds-api, whose tables hold real imported dossiers that demo data must never mix with.
    */
   get pureEmbedded(): boolean {
-    return !this.databaseUrl && !this.aggregatorDatabaseUrl && this.store === 'postgres' && this.source === 'aggregator';
+    return (
+      !this.databaseUrl && !this.aggregatorDatabaseUrl && this.store === 'postgres' && this.source === 'aggregator'
+    );
   }
 
   get pgliteDir(): string {

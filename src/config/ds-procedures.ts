@@ -72,7 +72,10 @@ export function parseDsProcedures(text: string, variable: string): DsProceduresR
 /** The démarches from DS_PROCEDURES, or from the file DS_PROCEDURES_FILE names (exactly one of them). */
 export function readDsProcedures(inline: string | undefined, file: string | undefined): DsProceduresResult {
   if (inline !== undefined && file !== undefined) {
-    return { procedures: [], problems: ['DS_PROCEDURES_FILE: set either DS_PROCEDURES or DS_PROCEDURES_FILE, not both'] };
+    return {
+      procedures: [],
+      problems: ['DS_PROCEDURES_FILE: set either DS_PROCEDURES or DS_PROCEDURES_FILE, not both'],
+    };
   }
   if (file !== undefined) {
     let text: string;

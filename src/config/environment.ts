@@ -167,7 +167,9 @@ export function validateEnvironment(env: NodeJS.ProcessEnv): EnvironmentVariable
     problems.push(...readDsProcedures(parsed.DS_PROCEDURES, parsed.DS_PROCEDURES_FILE).problems);
     // The imported dossiers are written to the back office's own database, in the aggregator's table layout.
     if (parsed.AGGREGATOR_DATABASE_URL) {
-      problems.push('AGGREGATOR_DATABASE_URL: must be unset when SOURCE=ds-api (dossiers are imported into DATABASE_URL)');
+      problems.push(
+        'AGGREGATOR_DATABASE_URL: must be unset when SOURCE=ds-api (dossiers are imported into DATABASE_URL)',
+      );
     }
   }
   if (problems.length) throw new ConfigError(problems);

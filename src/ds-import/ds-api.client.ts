@@ -86,7 +86,12 @@ export class DsApiClient {
   }
 
   async dossiersPage(demarche: number, updatedSince: Date, after: string | null): Promise<DsDossierPage> {
-    const variables = { demarcheNumber: demarche, updatedSince: updatedSince.toISOString(), first: DS_PAGE_SIZE, after };
+    const variables = {
+      demarcheNumber: demarche,
+      updatedSince: updatedSince.toISOString(),
+      first: DS_PAGE_SIZE,
+      after,
+    };
     const demarcheData = await this.query('getDemarcheDossiers', DOSSIERS_QUERY, variables, demarche);
     return this.connection(demarcheData?.dossiers, demarche) as DsDossierPage;
   }

@@ -98,9 +98,7 @@ export class DsImportService {
     }
 
     // Deletions are idempotent: the window starts a margin before the last run, for clock differences with DS.
-    const deletedSince = state.deletedSince
-      ? new Date(state.deletedSince.getTime() - this.config.syncOverlapMs)
-      : null;
+    const deletedSince = state.deletedSince ? new Date(state.deletedSince.getTime() - this.config.syncOverlapMs) : null;
     let deleted = 0;
     let deletedAfter: string | null = null;
     for (;;) {
