@@ -1,6 +1,6 @@
 import { DsProcedure } from '../config/ds-procedures';
 import { DsDossierNode } from './ds-api.types';
-import { mapDsDossier, mergeInstructorsHistory } from './ds-dossier.mapper';
+import { mapDsDossier } from './ds-dossier.mapper';
 
 const PARIS: DsProcedure = { number: 14131, group: { id: '75', label: '75 - Paris', type: 'autorisation' } };
 
@@ -197,9 +197,17 @@ describe('mapDsDossier', () => {
   });
 });
 
-describe('mergeInstructorsHistory', () => {
-  it('keeps the stored order and appends only the new followers, never removing one', () => {
-    expect(mergeInstructorsHistory(['a@x.fr', 'b@x.fr'], ['c@x.fr', 'a@x.fr'])).toEqual(['a@x.fr', 'b@x.fr', 'c@x.fr']);
-    expect(mergeInstructorsHistory([], ['a@x.fr'])).toEqual(['a@x.fr']);
+describe('mapDsDossier and hostile text', () => {
+  it('drops NUL characters and replaces lone surrogates, which PostgreSQL jsonb refuses', () => {
+    const mapped = mapDsDossier(
+      node({
+        champs: [{ __typename: 'TextChamp', label: 'Nom', stringValue: 'Ngu\u0000yen \ud800' }],
+        instructeurs: [{ email: 'a@x.fr' }, { email: 'a@x.fr' }, { email: 'b@x.fr' }],
+      }),
+      PARIS,
+    );
+    if (!('dossier' in mapped)) throw new Error(mapped.error);
+    expect(mapped.dossier.dsData.champs).toMatchObject([{ value: 'Nguyen \ufffd' }]);
+    expect(mapped.dossier.instructeurs).toEqual(['a@x.fr', 'b@x.fr']);
   });
 });

@@ -46,15 +46,31 @@ function instant(value: unknown, field: string, required = false): string | null
   return date.toISOString();
 }
 
-const text = (value: unknown): string | null => (typeof value === 'string' ? value : null);
+// PostgreSQL's jsonb refuses NUL characters and lone surrogates: one of them, typed by an applicant, would make the
+// whole page fail to store, run after run.
+const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+// Cheap first test: the replacement's lookarounds cost more than the rest of the mapping.
+const SUSPECT = /[\u0000\ud800-\udfff]/;
+
+function text(value: unknown): string | null {
+  if (typeof value !== 'string') return null;
+  return SUSPECT.test(value) ? value.replace(UNSTORABLE, (c) => (c === '\u0000' ? '' : '\ufffd')) : value;
+}
 
 /** `DropDownListChamp` → `drop_down_list`: the v1 `type_champ` names. */
+const typeChamps = new Map<string, string>();
 function typeChamp(typename: unknown): string {
   if (typeof typename !== 'string') return 'text';
-  return typename
-    .replace(/Champ$/, '')
-    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
-    .toLowerCase();
+  let name = typeChamps.get(typename);
+  if (name === undefined) {
+    name = typename
+      .replace(/Champ$/, '')
+      .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+      .toLowerCase();
+    // GraphQL type names are a short, fixed list; anything else is not cached.
+    if (typeChamps.size < 200) typeChamps.set(typename, name);
+  }
+  return name;
 }
 
 function champValue(champ: DsChamp): string | null {
@@ -104,10 +120,12 @@ function messages(list: unknown): Array<Record<string, unknown>> {
     });
 }
 
-const emails = (list: unknown): string[] =>
-  Array.isArray(list)
-    ? list.map((p: { email?: unknown } | null) => text(p?.email)).filter((e): e is string => e !== null && e !== '')
-    : [];
+/** Emails in DS order, each once. */
+function emails(list: unknown): string[] {
+  if (!Array.isArray(list)) return [];
+  const found = list.map((p: { email?: unknown } | null) => text(p?.email)).filter((e): e is string => !!e);
+  return [...new Set(found)];
+}
 
 const millis = (iso: string | null): number | null => (iso === null ? null : Date.parse(iso));
 
@@ -171,11 +189,4 @@ export function mapDsDossier(node: DsDossierNode | null, procedure: DsProcedure)
     if (error instanceof MappingError) return { error: error.message, dossierNumber };
     throw error;
   }
-}
-
-/** The stored history, then every current instructor not in it yet: order kept, nothing ever removed. */
-export function mergeInstructorsHistory(previous: readonly string[], current: readonly string[]): string[] {
-  const merged = [...previous];
-  for (const email of current) if (!merged.includes(email)) merged.push(email);
-  return merged;
 }

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import { AddressInfo, Socket } from 'node:net';
 import { join } from 'node:path';
-import { buildSchema, graphql, GraphQLError, GraphQLSchema } from 'graphql';
+import { buildSchema, DocumentNode, execute, GraphQLError, GraphQLSchema, parse, validate } from 'graphql';
 
 /**
  * A stand-in for the DS GraphQL API on loopback: DS's public schema (test/fixtures/ds-graphql-schema.graphql, copied
@@ -85,6 +85,7 @@ export class FakeDsServer {
   private server: Server | null = null;
   private readonly sockets = new Set<Socket>();
   private port = 0;
+  private readonly documents = new Map<string, DocumentNode | readonly GraphQLError[]>();
   readonly requests: SeenRequest[] = [];
   /** Decides, before each request is answered, whether it fails instead (index counts from 0). */
   faults: ((request: SeenRequest, index: number) => Fault | undefined) | null = null;
@@ -201,13 +202,17 @@ export class FakeDsServer {
       });
     }
     if (fault && 'delayMs' in fault) await new Promise((resolve) => setTimeout(resolve, fault.delayMs));
-    const result = await graphql({
-      schema: dsSchema(),
-      source: body.query ?? '',
-      variableValues: body.variables,
-      operationName: body.operationName,
-      rootValue: { demarche: ({ number }: { number: number }) => this.demarche(number) },
-    });
+    const document = this.document(body.query ?? '');
+    const result =
+      document instanceof Array
+        ? { errors: document, data: undefined }
+        : await execute({
+            schema: dsSchema(),
+            document,
+            variableValues: body.variables,
+            operationName: body.operationName,
+            rootValue: { demarche: ({ number }: { number: number }) => this.demarche(number) },
+          });
     const errors = result.errors?.map((e) => ({
       message: e.message,
       // Errors graphql-js raises itself (an unknown field, a wrong argument type) are DS's graphql_parse_error.
@@ -216,6 +221,22 @@ export class FakeDsServer {
     if (res.destroyed) return;
     this.send(res, 200, errors ? { data: result.data ?? null, errors } : { data: result.data });
     this.afterAnswer?.(seen, index);
+  }
+
+  /** The parsed and validated query, or its errors; kept per query text, as a real server caches them. */
+  private document(query: string): DocumentNode | readonly GraphQLError[] {
+    let found = this.documents.get(query);
+    if (!found) {
+      try {
+        const document = parse(query);
+        const errors = validate(dsSchema(), document);
+        found = errors.length ? errors : document;
+      } catch (error) {
+        found = [error as GraphQLError];
+      }
+      this.documents.set(query, found);
+    }
+    return found;
   }
 
   private send(res: ServerResponse, status: number, payload: unknown, headers: Record<string, string> = {}): void {
