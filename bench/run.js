@@ -136,6 +136,12 @@ async function benchDsImport() {
   await admin('DROP DATABASE IF EXISTS wif_bench_import WITH (FORCE)');
   await admin('CREATE DATABASE wif_bench_import');
   const server = await startBenchDsServer({ token, demarches, count: IMPORT_N, now: new Date() });
+  // The server runs in this process: its CPU time during the import, to tell it from the import's.
+  const cpuAtStart = process.cpuUsage();
+  const serverCpu = () => {
+    const used = process.cpuUsage(cpuAtStart);
+    return (used.user + used.system) / 1000;
+  };
   const env = {
     DATABASE_URL: dbUrl('wif_bench_import'),
     AGGREGATOR_DATABASE_URL: '',
@@ -148,7 +154,9 @@ async function benchDsImport() {
     const pages = demarches.reduce((n, d) => n + Math.ceil(server.count(d) / 100), 0);
     const first = await measure(['sync', 'ds-import'], env);
     console.log(
-      `ds-import, ${IMPORT_N} dossiers in ${pages} pages over ${demarches.length} démarches: ${first.seconds} s, peak RSS ${first.maxRssMb} MB`,
+      `ds-import, ${IMPORT_N} dossiers in ${pages} pages over ${demarches.length} démarches: ${first.seconds} s ` +
+        `(CPU ${(first.cpuMs / 1000).toFixed(1)} s in the import, ${(serverCpu() / 1000).toFixed(1)} s in the DS server), ` +
+        `peak RSS ${first.maxRssMb} MB`,
       JSON.stringify(first.summary),
     );
     const again = await measure(['sync', 'ds-import'], env);
