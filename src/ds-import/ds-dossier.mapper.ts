@@ -48,8 +48,10 @@ function instant(value: unknown, field: string, required = false): string | null
 
 // PostgreSQL's jsonb refuses NUL characters and lone surrogates: one of them, typed by an applicant, would make the
 // whole page fail to store, run after run.
+// eslint-disable-next-line no-control-regex -- the NUL character is exactly what is looked for
 const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 // Cheap first test: the replacement's lookarounds cost more than the rest of the mapping.
+// eslint-disable-next-line no-control-regex -- as above
 const SUSPECT = /[\u0000\ud800-\udfff]/;
 
 function text(value: unknown): string | null {
