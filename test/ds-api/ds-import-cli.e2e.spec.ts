@@ -1,4 +1,6 @@
 import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { dossierRow } from '../helpers/dossier-row';
 import { createTestDatabase, TestDatabase } from '../helpers/postgres';
@@ -81,6 +83,21 @@ describe('wif sync ds-import (built CLI, GraphQL server on loopback)', () => {
     const result = await wif(['sync', 'ds-import', '--procedure', '999'], env);
     expect(result.code).toBe(1);
     expect(lastJson(result.stdout)).toMatchObject({ status: 'failed', error: 'démarche 999 is not in DS_PROCEDURES' });
+  });
+
+  it('imports into the embedded database too, with no demo data mixed in', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'wif-ds-import-'));
+    try {
+      const embedded = { ...env, DATABASE_URL: '', DATA_DIR: dataDir };
+      const result = await wif(['sync', 'ds-import'], embedded);
+      expect(result.code).toBe(0);
+      expect(lastJson(result.stdout)).toMatchObject({ status: 'succeeded', read: 130, written: 130 });
+      // The alert job then reads exactly the imported dossiers.
+      const alerts = await wif(['sync', 'alert', '--all'], embedded);
+      expect(lastJson(alerts.stdout)).toMatchObject({ status: 'succeeded', read: 130 });
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 
   it('refuses to start without a token, exit 2', async () => {
