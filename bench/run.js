@@ -127,7 +127,16 @@ async function benchDsImport() {
   const token = 'bench-ds-token-0123456789';
   // Ten démarches of four units: 1,000 pages of 100 for 100,000 dossiers.
   const demarches = [14131, 13760, 3272, 33588, 12858, 12859, 6274, 6286, 15151, 15149];
-  const groups = { 14131: '75', 13760: '75', 3272: '75', 33588: '75', 12858: '13', 12859: '13', 6274: '69', 6286: '69' };
+  const groups = {
+    14131: '75',
+    13760: '75',
+    3272: '75',
+    33588: '75',
+    12858: '13',
+    12859: '13',
+    6274: '69',
+    6286: '69',
+  };
   const procedures = demarches.map((number) => ({
     number,
     group: { id: groups[number] ?? '91', label: `${groups[number] ?? '91'} - unité` },
