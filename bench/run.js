@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // `npm run bench`: seeds N synthetic dossiers into a PostgreSQL aggregator, then measures the jobs (time, peak RSS)
-// and the public check under load. Figures go to the README by hand. Options: --dossiers N (default 100000),
-// --duration S (autocannon seconds, default 15), --connections C (default 50). Needs PostgreSQL at
-// BENCH_POSTGRES_URL (default postgres://postgres@127.0.0.1:5432/postgres).
+// and the public check under load; then imports dossiers from a DS GraphQL API on loopback (SOURCE=ds-api). Figures
+// go to the README by hand. Options: --dossiers N (default 100000), --duration S (autocannon seconds, default 15),
+// --connections C (default 50), --import-dossiers N (default 100000, 0 to skip), --only ds-import (the import
+// alone). Needs PostgreSQL at BENCH_POSTGRES_URL (default postgres://postgres@127.0.0.1:5432/postgres).
 const { spawn } = require('node:child_process');
 const { join } = require('node:path');
 const { Client } = require('pg');
@@ -17,6 +18,8 @@ const opt = (name, fallback) => {
 const N = opt('dossiers', 100000);
 const DURATION = opt('duration', 15);
 const CONNECTIONS = opt('connections', 50);
+const IMPORT_N = opt('import-dossiers', 100000);
+const ONLY = args.includes('--only') ? args[args.indexOf('--only') + 1] : null;
 const ADMIN_URL = process.env.BENCH_POSTGRES_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
 const WIF = join(__dirname, '..', 'dist', 'cli', 'wif.js');
 const TOKEN = 'bench-admin-token-0123456789';
@@ -50,11 +53,11 @@ async function admin(sql) {
 }
 
 /** Runs `wif ARGS` with the resource reporter preloaded; returns seconds, peak RSS and the JSON summary. */
-function measure(wifArgs) {
+function measure(wifArgs, extraEnv = {}) {
   return new Promise((resolve, reject) => {
     const started = process.hrtime.bigint();
     const child = spawn(process.execPath, ['-r', join(__dirname, 'report-resources.js'), WIF, ...wifArgs], {
-      env: ENV,
+      env: { ...ENV, ...extraEnv },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';
@@ -118,7 +121,65 @@ async function load(title, requests, duration = DURATION) {
   return result;
 }
 
+/** `wif sync ds-import` of IMPORT_N dossiers over several démarches from a DS GraphQL API on loopback. */
+async function benchDsImport() {
+  const { startBenchDsServer } = require('./ds-api-server');
+  const token = 'bench-ds-token-0123456789';
+  // Ten démarches of four units: 1,000 pages of 100 for 100,000 dossiers.
+  const demarches = [14131, 13760, 3272, 33588, 12858, 12859, 6274, 6286, 15151, 15149];
+  const groups = {
+    14131: '75',
+    13760: '75',
+    3272: '75',
+    33588: '75',
+    12858: '13',
+    12859: '13',
+    6274: '69',
+    6286: '69',
+  };
+  const procedures = demarches.map((number) => ({
+    number,
+    group: { id: groups[number] ?? '91', label: `${groups[number] ?? '91'} - unité` },
+    type: number === 33588 ? 'introduction' : 'autorisation',
+  }));
+  await admin('DROP DATABASE IF EXISTS wif_bench_import WITH (FORCE)');
+  await admin('CREATE DATABASE wif_bench_import');
+  const server = await startBenchDsServer({ token, demarches, count: IMPORT_N, now: new Date() });
+  // The server runs in this process: its CPU time during the import, to tell it from the import's.
+  const cpuAtStart = process.cpuUsage();
+  const serverCpu = () => {
+    const used = process.cpuUsage(cpuAtStart);
+    return (used.user + used.system) / 1000;
+  };
+  const env = {
+    DATABASE_URL: dbUrl('wif_bench_import'),
+    AGGREGATOR_DATABASE_URL: '',
+    SOURCE: 'ds-api',
+    DS_API_URL: server.url,
+    DS_API_TOKEN: token,
+    DS_PROCEDURES: JSON.stringify(procedures),
+  };
+  try {
+    const pages = demarches.reduce((n, d) => n + Math.ceil(server.count(d) / 100), 0);
+    const first = await measure(['sync', 'ds-import'], env);
+    console.log(
+      `ds-import, ${IMPORT_N} dossiers in ${pages} pages over ${demarches.length} démarches: ${first.seconds} s ` +
+        `(CPU ${(first.cpuMs / 1000).toFixed(1)} s in the import, ${(serverCpu() / 1000).toFixed(1)} s in the DS server), ` +
+        `peak RSS ${first.maxRssMb} MB`,
+      JSON.stringify(first.summary),
+    );
+    const again = await measure(['sync', 'ds-import'], env);
+    console.log(
+      `ds-import again, nothing new (the last page of each démarche read again): ${again.seconds} s, peak RSS ${again.maxRssMb} MB`,
+      JSON.stringify(again.summary),
+    );
+  } finally {
+    await server.stop();
+  }
+}
+
 async function main() {
+  if (ONLY === 'ds-import') return benchDsImport();
   console.log(`bench: ${N} dossiers, PostgreSQL at ${ADMIN_URL}`);
   for (const name of ['wif_bench_backoffice', 'wif_bench_aggregator']) {
     await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
@@ -208,6 +269,7 @@ async function main() {
       await stopServer(server);
     }
   }
+  if (IMPORT_N > 0) await benchDsImport();
 }
 
 main().catch((error) => {

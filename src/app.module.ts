@@ -6,6 +6,7 @@ import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { DemoModule } from './demo/demo.module';
+import { DsImportModule } from './ds-import/ds-import.module';
 import { HealthModule } from './health/health.module';
 import { JobsModule } from './jobs/jobs.module';
 import { MailModule } from './mail/mail.module';
@@ -41,6 +42,7 @@ export class AppModule {
         AlertDigestModule,
         MailModule,
         DemoModule,
+        DsImportModule.forRoot(config),
         ...(options.scheduler && config.schedulerEnabled ? [SchedulerModule] : []),
       ],
     };

@@ -76,16 +76,18 @@ program
   .command('sync')
   .description(
     `run a job in the foreground: ${JOB_NAMES.join(', ')} ` +
-      '(monthly-report alone: the previous month, mailed, as the cron does)',
+      '(monthly-report alone: the previous month, mailed, as the cron does; ds-import with SOURCE=ds-api)',
   )
   .argument('<job>', 'the job', jobName)
-  .option('--all', 'ignore the watermark: every dossier (every month for monthly-report)')
+  .option('--all', 'ignore the watermark: every dossier (every month for monthly-report; ds-import: from the start)')
   .option('--month <YYYY-MM>', 'monthly-report: rebuild this month', yearMonth)
   .option('--mail', 'monthly-report: mail the reports as well')
-  .action(async (job: JobName, options: { all?: boolean; month?: string; mail?: boolean }) => {
+  .option('--procedure <n>', 'ds-import: only this démarche', positiveInt)
+  .action(async (job: JobName, options: { all?: boolean; month?: string; mail?: boolean; procedure?: number }) => {
     const params: Record<string, unknown> = {};
     if (options.month) params.month = options.month;
     if (options.mail) params.mail = true;
+    if (options.procedure !== undefined) params.procedure = options.procedure;
     const ok = await sync(context(), job, { all: options.all, params });
     process.exitCode = ok ? 0 : 1;
   });

@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { loadConfig } from './app-config';
 import { ConfigError } from './environment';
 
@@ -82,5 +85,91 @@ describe('loadConfig', () => {
   it('gives running jobs 20 seconds to stop at shutdown, or SHUTDOWN_GRACE_SECONDS', () => {
     expect(loadConfig({}).shutdownGraceMs).toBe(20_000);
     expect(loadConfig({ SHUTDOWN_GRACE_SECONDS: '5' }).shutdownGraceMs).toBe(5_000);
+  });
+});
+
+describe('loadConfig with SOURCE=ds-api', () => {
+  const PROCEDURES = JSON.stringify([
+    { number: 14131, group: { id: '75', label: '75 - Paris' }, type: 'autorisation' },
+    { number: 33588, group: { id: '75', label: '75 - Paris', type: 'introduction' } },
+  ]);
+  const problemsOf = (env: NodeJS.ProcessEnv): ConfigError => {
+    try {
+      loadConfig(env);
+    } catch (e) {
+      if (e instanceof ConfigError) return e;
+      throw e;
+    }
+    throw new Error('the configuration was accepted');
+  };
+
+  it('keeps the aggregator as the default source, with the documented DS defaults', () => {
+    const config = loadConfig({});
+    expect(config.source).toBe('aggregator');
+    expect(config.dsApi).toEqual({
+      url: 'https://www.demarches-simplifiees.fr/api/v2/graphql',
+      token: null,
+      procedures: [],
+      timeoutMs: 30_000,
+    });
+    expect(config.crons.dsImport).toBe('0 */15 * * * *');
+  });
+
+  it('reads the démarches inline or from a file, a missing type meaning autorisation', () => {
+    const inline = loadConfig({ SOURCE: 'ds-api', DS_API_TOKEN: 'abc', DS_PROCEDURES: PROCEDURES });
+    expect(inline.dsApi.procedures).toEqual([
+      { number: 14131, group: { id: '75', label: '75 - Paris', type: 'autorisation' } },
+      { number: 33588, group: { id: '75', label: '75 - Paris', type: 'introduction' } },
+    ]);
+    // Real imported dossiers never get demo data mixed in.
+    expect(inline.pureEmbedded).toBe(false);
+    const dir = mkdtempSync(join(tmpdir(), 'wif-ds-'));
+    const file = join(dir, 'procedures.json');
+    writeFileSync(file, JSON.stringify([{ number: 12858, group: { id: '13', label: '13 - Bouches du Rhône' } }]));
+    const fromFile = loadConfig({ SOURCE: 'ds-api', DS_API_TOKEN: 'abc', DS_PROCEDURES_FILE: file });
+    expect(fromFile.dsApi.procedures).toEqual([
+      { number: 12858, group: { id: '13', label: '13 - Bouches du Rhône', type: 'autorisation' } },
+    ]);
+  });
+
+  it('requires the token and at least one démarche, and never shows the token', () => {
+    const missing = problemsOf({ SOURCE: 'ds-api' });
+    expect(missing.problems.map((p) => p.split(':')[0]).sort()).toEqual(['DS_API_TOKEN', 'DS_PROCEDURES']);
+    const bad = problemsOf({
+      SOURCE: 'ds-api',
+      DS_API_TOKEN: 'secret token with spaces',
+      DS_PROCEDURES: '[{"number":"14131","group":{"id":"75","label":"75 - Paris"}}]',
+      AGGREGATOR_DATABASE_URL: 'postgres://u@h/agg',
+    });
+    expect(bad.problems.map((p) => p.split(':')[0]).sort()).toEqual([
+      'AGGREGATOR_DATABASE_URL',
+      'DS_API_TOKEN',
+      'DS_PROCEDURES',
+    ]);
+    expect(bad.message).toContain('entry 1: "number" must be a positive whole number');
+    expect(bad.message).not.toContain('secret token');
+  });
+
+  it('rejects an unreadable file, both settings at once, duplicates and unknown types', () => {
+    expect(
+      problemsOf({ SOURCE: 'ds-api', DS_API_TOKEN: 'abc', DS_PROCEDURES_FILE: '/nonexistent/procedures.json' }).message,
+    ).toContain('cannot read /nonexistent/procedures.json (ENOENT)');
+    expect(
+      problemsOf({ SOURCE: 'ds-api', DS_API_TOKEN: 'abc', DS_PROCEDURES: PROCEDURES, DS_PROCEDURES_FILE: '/x' })
+        .message,
+    ).toContain('not both');
+    const duplicate = JSON.stringify([
+      { number: 1, group: { id: '75', label: 'Paris' } },
+      { number: 1, group: { id: '75', label: 'Paris' } },
+      { number: 2, group: { id: '75', label: 'Paris' }, type: 'visa' },
+      { number: 3, group: { id: '7 5', label: 'Paris' } },
+    ]);
+    const { message } = problemsOf({ SOURCE: 'ds-api', DS_API_TOKEN: 'abc', DS_PROCEDURES: duplicate });
+    expect(message).toContain('démarche 1 is listed twice');
+    expect(message).toContain('entry 3: "type" must be');
+    expect(message).toContain('entry 4: "group.id"');
+    expect(problemsOf({ SOURCE: 'ds-api', DS_API_TOKEN: 'abc', DS_PROCEDURES: '{' }).message).toContain(
+      'DS_PROCEDURES: not valid JSON',
+    );
   });
 });

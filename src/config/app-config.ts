@@ -1,4 +1,5 @@
 import { join, resolve } from 'node:path';
+import { DsProcedure, readDsProcedures } from './ds-procedures';
 import { EnvironmentVariables, validateEnvironment } from './environment';
 
 const list = (value: string) =>
@@ -8,6 +9,7 @@ const list = (value: string) =>
     .filter(Boolean);
 
 export type StorageMode = 'postgres' | 'kinto';
+export type DossierSourceMode = 'aggregator' | 'ds-api';
 
 /** The validated, typed configuration; the only way code reads settings. */
 export class AppConfig {
@@ -30,7 +32,14 @@ export class AppConfig {
   readonly demoSeedDossiers: number;
   readonly schedulerEnabled: boolean;
   readonly crons: Record<
-    'validityCheck' | 'validityCheckCleaner' | 'alert' | 'alertEmail' | 'monthlyReport' | 'alertDigest' | 'mailOutbox',
+    | 'validityCheck'
+    | 'validityCheckCleaner'
+    | 'alert'
+    | 'alertEmail'
+    | 'monthlyReport'
+    | 'alertDigest'
+    | 'mailOutbox'
+    | 'dsImport',
     string
   >;
   readonly syncOverlapMs: number;
@@ -56,6 +65,9 @@ export class AppConfig {
   };
   readonly alertDigestRecipients: string[];
   readonly dsBaseUrl: string;
+  readonly source: DossierSourceMode;
+  /** The DS GraphQL API, used when SOURCE=ds-api. The token is a secret: never log this object. */
+  readonly dsApi: { url: string; token: string | null; procedures: DsProcedure[]; timeoutMs: number };
 
   constructor(env: EnvironmentVariables, raw: NodeJS.ProcessEnv) {
     this.port = env.API_PORT;
@@ -84,6 +96,7 @@ export class AppConfig {
       monthlyReport: env.MONTHLY_REPORT_CRON,
       alertDigest: env.ALERT_DIGEST_CRON,
       mailOutbox: env.MAIL_OUTBOX_CRON,
+      dsImport: env.DS_IMPORT_CRON,
     };
     this.syncOverlapMs = env.SYNC_OVERLAP_MINUTES * 60_000;
     this.shutdownGraceMs = env.SHUTDOWN_GRACE_SECONDS * 1000;
@@ -117,11 +130,24 @@ export class AppConfig {
     };
     this.alertDigestRecipients = list(env.ALERT_DIGEST_RECIPIENTS);
     this.dsBaseUrl = env.DS_BASE_URL.replace(/\/+$/, '');
+    this.source = env.SOURCE as DossierSourceMode;
+    this.dsApi = {
+      url: env.DS_API_URL,
+      token: env.DS_API_TOKEN ?? null,
+      procedures:
+        this.source === 'ds-api' ? readDsProcedures(env.DS_PROCEDURES, env.DS_PROCEDURES_FILE).procedures : [],
+      timeoutMs: env.DS_API_TIMEOUT_SECONDS * 1000,
+    };
   }
 
-  /** Neither DATABASE_URL nor AGGREGATOR_DATABASE_URL: everything lives in the embedded PGlite database. */
+  /**
+   * Neither DATABASE_URL nor AGGREGATOR_DATABASE_URL: everything lives in the embedded PGlite database. Not with
+   * SOURCE=ds-api, whose tables hold real imported dossiers that demo data must never mix with.
+   */
   get pureEmbedded(): boolean {
-    return !this.databaseUrl && !this.aggregatorDatabaseUrl && this.store === 'postgres';
+    return (
+      !this.databaseUrl && !this.aggregatorDatabaseUrl && this.store === 'postgres' && this.source === 'aggregator'
+    );
   }
 
   get pgliteDir(): string {

@@ -14,6 +14,7 @@ import {
   ValidateBy,
   validateSync,
 } from 'class-validator';
+import { readDsProcedures } from './ds-procedures';
 
 const toInt = ({ value }: { value: unknown }) =>
   typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
@@ -143,6 +144,20 @@ export class EnvironmentVariables {
   MONTHLY_REPORT_FIRST_MONTH = '2018-01';
   @IsString() ALERT_DIGEST_RECIPIENTS = '';
   @IsString() DS_BASE_URL = 'https://www.demarches-simplifiees.fr';
+
+  /** Where dossiers come from: the ds-aggregator's tables, or this service's own import from the DS GraphQL API. */
+  @IsIn(['aggregator', 'ds-api']) SOURCE = 'aggregator';
+  @Matches(/^https?:\/\/\S+$/, { message: 'DS_API_URL must be an http(s) URL' })
+  DS_API_URL = 'https://www.demarches-simplifiees.fr/api/v2/graphql';
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^[\x21-\x7e]+$/, { message: 'DS_API_TOKEN must be the token alone, without spaces' })
+  DS_API_TOKEN?: string;
+  /** JSON array of démarches: [{"number":14131,"group":{"id":"75","label":"75 - Paris"},"type":"autorisation"}]. */
+  @Transform(emptyToUndefined) @IsOptional() @IsString() DS_PROCEDURES?: string;
+  @Transform(emptyToUndefined) @IsOptional() @IsString() DS_PROCEDURES_FILE?: string;
+  @IsCron() DS_IMPORT_CRON = '0 */15 * * * *';
+  @Transform(toInt) @IsInt() @Min(1) @Max(600) DS_API_TIMEOUT_SECONDS = 30;
 }
 
 export class ConfigError extends Error {
@@ -157,7 +172,15 @@ export function validateEnvironment(env: NodeJS.ProcessEnv): EnvironmentVariable
   for (const key of Object.keys(known).concat(['ADMIN_TOKEN', 'DATABASE_URL', 'AGGREGATOR_DATABASE_URL'])) {
     if (env[key] !== undefined) input[key] = env[key];
   }
-  for (const key of ['MAIL_USERNAME', 'MAIL_PASSWORD', 'KINTO_URL', 'KINTO_AUTH']) {
+  for (const key of [
+    'MAIL_USERNAME',
+    'MAIL_PASSWORD',
+    'KINTO_URL',
+    'KINTO_AUTH',
+    'DS_API_TOKEN',
+    'DS_PROCEDURES',
+    'DS_PROCEDURES_FILE',
+  ]) {
     if (env[key] !== undefined) input[key] = env[key];
   }
   // The original spelling is still accepted (domain.md 5.1).
@@ -171,6 +194,18 @@ export function validateEnvironment(env: NodeJS.ProcessEnv): EnvironmentVariable
     return `${e.property}: ${Object.values(e.constraints ?? {}).join('; ')} ${shown}`;
   });
   if (parsed.STORE === 'kinto' && !parsed.KINTO_URL) problems.push('KINTO_URL: required when STORE=kinto');
+  if (parsed.SOURCE === 'ds-api') {
+    if (!parsed.DS_API_TOKEN && !problems.some((p) => p.startsWith('DS_API_TOKEN'))) {
+      problems.push('DS_API_TOKEN: required when SOURCE=ds-api');
+    }
+    problems.push(...readDsProcedures(parsed.DS_PROCEDURES, parsed.DS_PROCEDURES_FILE).problems);
+    // The imported dossiers are written to the back office's own database, in the aggregator's table layout.
+    if (parsed.AGGREGATOR_DATABASE_URL) {
+      problems.push(
+        'AGGREGATOR_DATABASE_URL: must be unset when SOURCE=ds-api (dossiers are imported into DATABASE_URL)',
+      );
+    }
+  }
   if (problems.length) throw new ConfigError(problems);
   return parsed;
 }

@@ -175,3 +175,20 @@ export const publicCounter = pgTable(
   },
   (t) => [index('public_counter_expires_idx').on(t.expiresAt)],
 );
+
+/**
+ * Where the import from the DS GraphQL API stands, per démarche (SOURCE=ds-api). DS documents incremental polling as
+ * one fixed `updatedSince` and the last non-null page cursor, reused run after run: the cursor then yields only the
+ * dossiers modified since. Saved in the transaction that stores the page it follows, so nothing is skipped.
+ */
+export const dsImportState = pgTable('ds_import_state', {
+  procedureNumber: integer('procedure_number').primaryKey(),
+  /** The `updatedSince` of the sweep the cursor belongs to; kept until the cursor is dropped (`--all`). */
+  updatedSince: tz('updated_since').notNull(),
+  /** Opaque DS cursor after the last stored page; null before the first page. */
+  endCursor: text('end_cursor'),
+  /** Deletions are applied up to this instant (minus a margin at the next run). */
+  deletedSince: tz('deleted_since'),
+  /** End of the last run that went through every page. */
+  completedAt: tz('completed_at'),
+});

@@ -2,7 +2,7 @@ import { Injectable, OnModuleInit } from '@nestjs/common';
 import { DiscoveryService, MetadataScanner } from '@nestjs/core';
 import { UnknownJobError } from './job-errors';
 import { JobHandler } from './job-handler';
-import { JOB_NAMES, JobName } from './job-run';
+import { JOB_NAMES, JobName, OPTIONAL_JOBS } from './job-run';
 import { OnJob } from './job.decorator';
 
 /**
@@ -39,7 +39,7 @@ export class JobRegistry implements OnModuleInit {
         });
       }
     }
-    const missing = JOB_NAMES.filter((name) => !this.handlers.has(name));
+    const missing = JOB_NAMES.filter((name) => !this.handlers.has(name) && !OPTIONAL_JOBS.includes(name));
     if (missing.length) throw new Error(`No @OnJob method for job(s): ${missing.join(', ')}`);
   }
 

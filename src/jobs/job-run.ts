@@ -7,8 +7,12 @@ export const JOB_NAMES = [
   'monthly-report',
   'alert-digest',
   'mail-outbox',
+  'ds-import',
 ] as const;
 export type JobName = (typeof JOB_NAMES)[number];
+
+/** Jobs whose module is loaded only when their source is configured (`ds-import`: SOURCE=ds-api). */
+export const OPTIONAL_JOBS: readonly JobName[] = ['ds-import'];
 
 export const isJobName = (value: string): value is JobName => (JOB_NAMES as readonly string[]).includes(value);
 

@@ -27,8 +27,18 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
+/** A provider replaced in the application, e.g. the pause between retries. */
+export interface ProviderOverride {
+  provide: unknown;
+  useValue: unknown;
+}
+
 /** The whole application on a database of the test file's own, with a fixed clock and no scheduler. */
-export async function createTestApp(env: Record<string, string>, now: Date): Promise<TestApp> {
+export async function createTestApp(
+  env: Record<string, string>,
+  now: Date,
+  overrides: ProviderOverride[] = [],
+): Promise<TestApp> {
   const config = loadConfig({
     ADMIN_TOKEN,
     PUBLIC_RATE_LIMIT: '0',
@@ -38,11 +48,11 @@ export async function createTestApp(env: Record<string, string>, now: Date): Pro
     ...env,
   });
   const clock = new FixedClock(now);
-  const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot(config, { scheduler: false })] })
+  let builder = Test.createTestingModule({ imports: [AppModule.forRoot(config, { scheduler: false })] })
     .overrideProvider(Clock)
-    .useValue(clock)
-    .setLogger(new ConsoleLogger({ logLevels: ['error'] }))
-    .compile();
+    .useValue(clock);
+  for (const o of overrides) builder = builder.overrideProvider(o.provide).useValue(o.useValue);
+  const moduleRef = await builder.setLogger(new ConsoleLogger({ logLevels: ['error'] })).compile();
   const app = moduleRef.createNestApplication<NestFastifyApplication>(createFastifyAdapter(config), { logger: false });
   await configureApp(app, config);
   await app.init();
