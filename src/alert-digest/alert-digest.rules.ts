@@ -3,7 +3,7 @@ import { format } from 'date-fns';
 import { PARIS } from '../common/paris-time';
 import { ALERT_MESSAGES, AlertType, isAlertType } from '../alert/alert-type';
 import { AlertGroup, StoredAlert } from '../alert/alert';
-import { escapeHtml } from '../monthly-report/monthly-report.mail';
+import { escapeHtml } from '../mail/mail-html';
 
 /** The span a digest covers: `since` inclusive, `until` exclusive. */
 export interface DigestWindow {
