@@ -54,10 +54,19 @@ async function write(rows: AlertWorkbookRow[]): Promise<ExcelJS.Worksheet> {
   const chunks: Buffer[] = [];
   output.on('data', (chunk: Buffer) => chunks.push(chunk));
   const ended = new Promise((resolve) => output.on('end', resolve));
-  async function* batches() {
-    yield rows;
-  }
-  await writeAlertWorkbook(batches(), output, new Date('2020-01-01T00:00:00Z'));
+  const batches: AsyncIterable<AlertWorkbookRow[]> = {
+    [Symbol.asyncIterator]: () => {
+      let done = false;
+      return {
+        next: () => {
+          const result = done ? { done: true as const, value: undefined } : { done: false as const, value: rows };
+          done = true;
+          return Promise.resolve(result);
+        },
+      };
+    },
+  };
+  await writeAlertWorkbook(batches, output, new Date('2020-01-01T00:00:00Z'));
   await ended;
   const workbook = new ExcelJS.Workbook();
   await workbook.xlsx.load(Buffer.concat(chunks) as unknown as ExcelJS.Buffer);
