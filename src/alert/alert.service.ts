@@ -96,7 +96,13 @@ export class AlertService {
           const alerts = this.alertsOf(dossier, ctx.now);
           evaluations.push({ dsKey: dossier.dsKey, alerts });
           for (const alert of alerts) {
-            const mail = buildAlertMailEntry(alert, dossier.dossierId, ctx.now, this.config.contactEmail);
+            const mail = buildAlertMailEntry(
+              alert,
+              dossier.dossierId,
+              ctx.now,
+              this.config.contactEmail,
+              this.config.dsBaseUrl,
+            );
             if (mail) mails.push(mail);
           }
         }
