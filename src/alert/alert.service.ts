@@ -1,5 +1,6 @@
 import { PassThrough, Readable } from 'node:stream';
-import { Injectable, Logger } from '@nestjs/common';
+import { buffer } from 'node:stream/consumers';
+import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { Clock } from '../common/clock';
 import { AppConfig } from '../config/app-config';
 import { Dossier } from '../dossier-source/dossier';
@@ -12,7 +13,12 @@ import { isMailedAlertType } from './alert-type';
 import { ALERT_MAIL_KIND, alertDedupeKey, buildAlert, buildAlertMailEntry } from './alert.builder';
 import { AlertRepository } from './alert.repository';
 import { evaluateAlerts } from './alert.rules';
-import { writeAlertWorkbook } from './alert.workbook';
+import {
+  ALERT_WORKBOOK_FILENAME,
+  ALERT_WORKBOOK_RESOLVER,
+  writeAlertWorkbook,
+  XLSX_CONTENT_TYPE,
+} from './alert.workbook';
 
 /** An alert with the mail it caused, if any. */
 export interface AlertWithMail {
@@ -40,7 +46,7 @@ const READ_BATCH = 100;
 const TIME_BASED_STATES = ['initiated', 'received'];
 
 @Injectable()
-export class AlertService {
+export class AlertService implements OnModuleInit {
   private readonly logger = new Logger('Alerts');
 
   constructor(
@@ -50,6 +56,14 @@ export class AlertService {
     private readonly config: AppConfig,
     private readonly clock: Clock,
   ) {}
+
+  onModuleInit(): void {
+    this.outbox.registerAttachmentResolver(ALERT_WORKBOOK_RESOLVER, async () => ({
+      filename: ALERT_WORKBOOK_FILENAME,
+      content: await buffer(this.workbook({})),
+      contentType: XLSX_CONTENT_TYPE,
+    }));
+  }
 
   /**
    * Re-evaluates the dossiers changed in the window (all of them when `since` is null) and every open dossier, so

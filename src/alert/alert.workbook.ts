@@ -8,6 +8,8 @@ import { StoredAlert } from './alert';
 export const ALERT_WORKBOOK_FILENAME = 'WIF_dossiers-en-souffrance.xlsx';
 export const ALERT_SHEET_NAME = 'Dossiers en souffrance';
 export const XLSX_CONTENT_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+/** Attaches the alert workbook (every alert) to a mail, built when the mail leaves. */
+export const ALERT_WORKBOOK_RESOLVER = 'alert-workbook';
 
 /**
  * Columns as staff read them: the dossier number alone (sortable), real day cells, French states, the mail sent to
