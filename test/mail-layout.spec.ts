@@ -1,6 +1,10 @@
 import { Browser } from 'playwright-core';
 import { readFileSync } from 'fs';
 import { join } from 'path';
+import { buildAlertMail } from '../src/alert/alert.mail';
+import { StoredAlert } from '../src/alert/alert';
+import { buildAlertDigestMail } from '../src/alert-digest/alert-digest.mail';
+import { DigestTally } from '../src/alert-digest/alert-digest.rules';
 import { buildNationalReportMail, buildUnitReportMail } from '../src/monthly-report/monthly-report.mail';
 import { MonthlyReport } from '../src/monthly-report/monthly-report.types';
 import { nationalFigures, trendMonths, trendPoints, unitFigures } from '../src/monthly-report/monthly-report.view';
@@ -48,6 +52,47 @@ describe('mail layout on a phone', () => {
     }));
     const reports = Array.from({ length: 40 }, (_, i) => syntheticUnit(i));
     await fits(buildNationalReportMail(nationalFigures(SEPTEMBER, reports, trend)).html);
+  });
+
+  it('fits the applicant alert mails', async () => {
+    for (const alertType of [
+      'closedWithoutDateDebutOrDateFin',
+      'closedWithDebutSupFin',
+      'closedWithSupOneYear',
+    ] as const) {
+      const mail = buildAlertMail({
+        alertType,
+        dossierId: 123456789,
+        groupId: '75',
+        dateDebutApt: '2020-09-21',
+        dsBaseUrl: 'https://www.demarches-simplifiees.fr',
+      });
+      await fits(mail!.html);
+    }
+  });
+
+  it('fits the alert digest', async () => {
+    const window = { since: new Date('2021-03-09T06:00:00Z'), until: new Date('2021-03-10T06:00:00Z') };
+    const tally = new DigestTally(window);
+    for (let i = 0; i < 60; i++) {
+      tally.add({
+        id: String(i),
+        dsKey: `14131-${4500000 + i}`,
+        alertType: i % 2 ? 'closedWithSupOneYear' : 'receivedAndDelayTooLong',
+        message: '',
+        url: `https://www.demarches-simplifiees.fr/procedures/14131/dossiers/${4500000 + i}`,
+        group: { id: String(i % 5), label: `${i % 5} - Unité départementale`, type: 'autorisation' },
+        state: 'closed',
+        instructorsHistory: [],
+        emailUsager: null,
+        emailInstructors: [],
+        dateDebutApt: null,
+        processedAt: null,
+        detectedAt: new Date('2021-03-09T12:00:00Z'),
+        resolvedAt: null,
+      } satisfies StoredAlert);
+    }
+    await fits(buildAlertDigestMail(tally.units(), window).html);
   });
 
   it('would catch a layout that runs off the screen', async () => {
