@@ -265,6 +265,34 @@ describe('monthly reports (PostgreSQL, over HTTP, with a real SMTP server)', () 
       ]);
     });
 
+    it('answers the national figures of the month as the national mail shows them', async () => {
+      await runJob({}, 'cli', true);
+      const res = await get(`${BASE}/2020/9/summary`);
+      expect(res.statusCode).toBe(200);
+      const summary = res.json();
+      expect(summary).toMatchObject({
+        period: 'septembre 2020',
+        accepted: 4,
+        total: 7,
+        previousTotal: 3,
+        counts: { more3Months: 2, less3Months: 1, unknownDuration: 1, refused: 2, withoutContinuation: 1 },
+      });
+      expect(summary.units.map((u: { label: string; total: number }) => [u.label, u.total])).toEqual([
+        ['13 - Bouches du Rhône', 1],
+        ['75 - Paris', 5],
+        ['75 - Paris (introduction)', 1],
+      ]);
+      expect(summary.trend).toHaveLength(12);
+      // Built from July 2020: the months before are unknown, not zero.
+      expect(summary.trend.map((p: { counts: unknown }) => p.counts === null)).toEqual([
+        ...Array(9).fill(true),
+        false,
+        false,
+        false,
+      ]);
+      expect((await get(`${BASE}/2020/5/summary`)).statusCode).toBe(404);
+    });
+
     it('answers 404 with a JSON error when there is no report, never an empty file', async () => {
       for (const url of [`${BASE}/2020/9`, `${BASE}/2020/9/75/download`, `${BASE}/2020/9/download`]) {
         const res = await get(url);

@@ -13,6 +13,8 @@ import {
   addCounts,
   compareGroups,
   Counts,
+  NationalFigures,
+  nationalFigures,
   reportCounts,
   sumCounts,
   TrendPoint,
@@ -136,6 +138,12 @@ export class MonthlyReportService {
           return units ? (units.get(groupKey(group)) ?? zeroCounts()) : null;
         }),
     };
+  }
+
+  /** The national figures of the month, with the last 12 months: what the national mail shows. */
+  async nationalSummary(month: YearMonth): Promise<NationalFigures> {
+    const reports = await this.listMonth(month);
+    return nationalFigures(month, reports, (await this.trend(month)).national);
   }
 
   /** One line per group for the month, and the national month-by-month totals of its year up to that month. */
