@@ -118,6 +118,18 @@ describe('sortCountries', () => {
       ['VIETNAM', 1],
     ]);
   });
+
+  it('keeps nationalities named __proto__ or constructor as counted names, through a JSON round trip', () => {
+    const stored = JSON.parse('{"constructor": 1, "__proto__": 3, "MALI": 2}') as Record<string, number>;
+    const sorted = sortCountries(stored);
+    expect(Object.entries(sorted)).toEqual([
+      ['__proto__', 3],
+      ['MALI', 2],
+      ['constructor', 1],
+    ]);
+    expect(JSON.parse(JSON.stringify(sorted))).toEqual(sorted);
+    expect(Object.getPrototypeOf(sorted)).toBe(Object.prototype);
+  });
 });
 
 describe('planMonthlyMails', () => {
