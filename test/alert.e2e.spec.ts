@@ -321,7 +321,7 @@ describe('alerts (PostgreSQL, over HTTP)', () => {
   it('downloads a valid workbook with the headers only when there is no alert (B17)', async () => {
     const { workbook, sheet, rows } = await download();
     expect(rows).toEqual([HEADERS]);
-    expect(sheet.columns.map((c) => c.width)).toEqual([12, 22, 13, 17, 45, 30, 20, 13, 13, 30, 30, 20, 13, 40]);
+    expect(sheet.columns.map((c) => c.width)).toEqual([10, 16, 11, 13, 34, 24, 14, 11, 11, 24, 24, 14, 11, 30]);
     expect(workbook.creator).toBe('Work In France');
     expect((await download('?group=75&type=closedWithSupOneYear&state=resolved')).rows).toEqual([HEADERS]);
   });

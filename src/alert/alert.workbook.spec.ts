@@ -91,7 +91,8 @@ describe('alert workbook', () => {
       printTitlesRow: '1:1',
     });
     expect(sheet.getRow(1).values).toEqual([undefined, ...ALERT_COLUMNS.map((c) => c.header)]);
-    expect(sheet.getColumn(column('Alerte')).width).toBe(45);
+    expect(sheet.getColumn(column('Alerte')).width).toBe(34);
+    expect(sheet.getColumn(column('Alerte')).alignment).toMatchObject({ wrapText: true });
   });
 
   it('writes numbers, Paris days as date cells, French states and the link as a hyperlink', async () => {

@@ -13,23 +13,24 @@ export const ALERT_WORKBOOK_RESOLVER = 'alert-workbook';
 
 /**
  * Columns as staff read them: the dossier number alone (sortable), real day cells, French states, the mail sent to
- * the applicant in one column per part. The machine-readable form is the JSON of GET /alerts.
+ * the applicant in one column per part. The machine-readable form is the JSON of GET /alerts. Widths add up to
+ * about 250 characters, long texts wrapped, so that one A4 landscape page width still prints at a readable size.
  */
 export const ALERT_COLUMNS = [
-  { header: 'N° dossier', width: 12 },
-  { header: 'Unité', width: 22 },
-  { header: 'Date de décision', width: 13, date: true },
-  { header: 'État du dossier', width: 17 },
-  { header: 'Alerte', width: 45, wrap: true },
-  { header: 'Instructeurs', width: 30, wrap: true },
-  { header: 'Lien démarches-simplifiées', width: 20 },
-  { header: 'Détectée le', width: 13, date: true },
-  { header: 'Résolue le', width: 13, date: true },
-  { header: 'Courriel - destinataires', width: 30, wrap: true },
-  { header: 'Courriel - copie', width: 30, wrap: true },
-  { header: 'Courriel - état', width: 20 },
-  { header: 'Courriel - date', width: 13, date: true },
-  { header: 'Courriel - objet', width: 40, wrap: true },
+  { header: 'N° dossier', width: 10 },
+  { header: 'Unité', width: 16 },
+  { header: 'Date de décision', width: 11, date: true },
+  { header: 'État du dossier', width: 13 },
+  { header: 'Alerte', width: 34, wrap: true },
+  { header: 'Instructeurs', width: 24, wrap: true },
+  { header: 'Lien démarches-simplifiées', width: 14 },
+  { header: 'Détectée le', width: 11, date: true },
+  { header: 'Résolue le', width: 11, date: true },
+  { header: 'Courriel - destinataires', width: 24, wrap: true },
+  { header: 'Courriel - copie', width: 24, wrap: true },
+  { header: 'Courriel - état', width: 14 },
+  { header: 'Courriel - date', width: 11, date: true },
+  { header: 'Courriel - objet', width: 30, wrap: true },
 ] as const;
 
 const LINK_COLUMN = ALERT_COLUMNS.findIndex((c) => c.header === 'Lien démarches-simplifiées') + 1;
