@@ -1,3 +1,4 @@
+import ExcelJS from 'exceljs';
 import { Alert, AlertGroup } from '../src/alert/alert';
 import { ALERT_MESSAGES, AlertType } from '../src/alert/alert-type';
 import { AlertRepository } from '../src/alert/alert.repository';
@@ -72,8 +73,17 @@ describe('daily alert digest (PostgreSQL, real SMTP server)', () => {
       ].join('\n'),
     );
     expect(mail.text).toContain("75 - Paris (introduction)\n- durée d'instruction de dossier dépassée : 1 nouvelle");
-    expect(mail.html).toContain('<th align="right"');
-    expect(mail.html).toContain('>75 - Paris (introduction)</td>');
+    expect(mail.html).toContain('>75 - Paris (introduction)</h2>');
+    expect(mail.html).toMatch(/<a href="https:\/\/[^"]+\/dossiers\/3" style="color:#000091;">Dossier nº3<\/a>/);
+    // Each alert with its dossier link, and every alert in the workbook attached.
+    expect(mail.text).toMatch(/Dossier nº2 \(nouvelle\) : https:\/\/\S+\/dossiers\/2\n/);
+    expect(mail.attachments.map((a) => [a.filename, a.contentType])).toEqual([
+      ['WIF_dossiers-en-souffrance.xlsx', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'],
+    ]);
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(mail.attachments[0].content as unknown as ExcelJS.Buffer);
+    const sheet = workbook.getWorksheet('Dossiers en souffrance')!;
+    expect(sheet.getColumn(1).values.slice(2)).toEqual([1, 2, 9, 3]);
   });
 
   it('covers each span once: from the last successful run, nothing when nothing changed, never twice', async () => {

@@ -1,5 +1,5 @@
 import { asc } from 'drizzle-orm';
-import { buildAlertMail } from '../src/alert/alert-mail.templates';
+import { buildAlertMail } from '../src/alert/alert.mail';
 import { mailOutbox } from '../src/database/schema';
 import { JobName } from '../src/jobs/job-run';
 import { JobRunner } from '../src/jobs/job-runner.service';
@@ -50,7 +50,7 @@ describe('alert mails over a real SMTP server', () => {
   const { run, outbox } = helpers(() => t);
 
   beforeAll(async () => {
-    mail = await createMailTestApp('alert_email', MAIL_SETTINGS, NOW);
+    mail = await createMailTestApp('alert_email', MAIL_SETTINGS, NOW, { multipart: true });
     ({ t, smtp } = mail);
   });
   afterAll(() => mail?.close());
@@ -59,7 +59,7 @@ describe('alert mails over a real SMTP server', () => {
     smtp.clear();
   });
 
-  it('mails the applicant, the following instructors in copy and the contact address in blind copy (B4, B5, S5)', async () => {
+  it('mails the applicant, the following instructors in copy and the contact address in blind copy, text and HTML', async () => {
     await t.insertDossiers([badDates(502017)]);
     await run('alert');
     expect(smtp.received).toHaveLength(0);
@@ -81,11 +81,12 @@ describe('alert mails over a real SMTP server', () => {
       dossierId: 502017,
       groupId: '75',
       dateDebutApt: '2021-03-15',
+      dsBaseUrl: 'https://www.demarches-simplifiees.fr',
     });
-    expect(mail.text.trimEnd()).toBe(expected?.text);
-    expect(mail.text).toContain(
-      'Nous avons identifié une erreur sur votre autorisation provisoire de travail nº502017.',
-    );
+    expect(mail.text).toBe(expected?.text);
+    expect(mail.html?.replace(/\r\n/g, '\n')).toBe(expected?.html);
+    expect(mail.text).toContain('Votre autorisation provisoire de travail (APT) nº502017, délivrée par la DREETS');
+    expect(mail.attachments).toEqual([]);
 
     const [entry] = await outbox();
     expect(entry).toMatchObject({
@@ -248,7 +249,7 @@ describe('alert mails with MAIL_ENABLED=false (B18)', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase('alert_email_off');
-    smtp = await startSmtpServer();
+    smtp = await startSmtpServer({ multipart: true });
   });
   afterAll(async () => {
     await t?.close();

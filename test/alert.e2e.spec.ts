@@ -14,18 +14,28 @@ const YESTERDAY = '2021-03-09T15:00:00.000Z';
 const FIVE_DAYS_AGO = '2021-03-05T15:00:00.000Z';
 const AUTH = { authorization: `Bearer ${ADMIN_TOKEN}` };
 const HEADERS = [
-  'Identifiant',
-  'Groupe',
-  'Date traitement',
-  'Etat',
+  'N° dossier',
+  'Unité',
+  'Date de décision',
+  'État du dossier',
   'Alerte',
   'Instructeurs',
-  'Lien',
-  'Email - Date traitement',
-  'Email - Etat',
-  'Email',
+  'Lien démarches-simplifiées',
+  'Détectée le',
   'Résolue le',
+  'Courriel - destinataires',
+  'Courriel - copie',
+  'Courriel - état',
+  'Courriel - date',
+  'Courriel - objet',
 ];
+
+/** A cell as text: days as `dd/mm/yyyy`, links as their address. */
+function cellText(value: ExcelJS.CellValue): string {
+  if (value instanceof Date) return value.toISOString().slice(0, 10).split('-').reverse().join('/');
+  if (value && typeof value === 'object' && 'hyperlink' in value) return value.hyperlink;
+  return String(value ?? '');
+}
 
 /** An accepted APT decided `processedAt`, with these APT dates. */
 const accepted = (dossierId: number, start: string | null, end: string | null, extra: Partial<RowOptions> = {}) =>
@@ -101,8 +111,8 @@ describe('alerts (PostgreSQL, over HTTP)', () => {
     const sheet = workbook.getWorksheet('Dossiers en souffrance');
     if (!sheet) throw new Error('no alert sheet');
     const rows: string[][] = [];
-    // Empty cells are not stored: read the eleven columns of every row.
-    sheet.eachRow((row) => rows.push(HEADERS.map((_, i) => String(row.getCell(i + 1).value ?? ''))));
+    // Empty cells are not stored: read every column of every row.
+    sheet.eachRow((row) => rows.push(HEADERS.map((_, i) => cellText(row.getCell(i + 1).value))));
     return { workbook, sheet, rows };
   };
 
@@ -353,12 +363,12 @@ describe('alerts (PostgreSQL, over HTTP)', () => {
   it('downloads a valid workbook with the headers only when there is no alert (B17)', async () => {
     const { workbook, sheet, rows } = await download();
     expect(rows).toEqual([HEADERS]);
-    expect(sheet.columns.map((c) => c.width)).toEqual([15, 20, 15, 15, 40, 30, 30, 30, 30, 100, 15]);
+    expect(sheet.columns.map((c) => c.width)).toEqual([10, 16, 11, 13, 34, 24, 14, 11, 11, 24, 24, 14, 11, 30]);
     expect(workbook.creator).toBe('Work In France');
     expect((await download('?group=75&type=closedWithSupOneYear&state=resolved')).rows).toEqual([HEADERS]);
   });
 
-  it('downloads the alerts with the original columns, French dates, mail state and resolution, filtered', async () => {
+  it('downloads the alerts with dossier numbers, day cells, French states, the mail in columns, filtered', async () => {
     await t.insertDossiers([
       accepted(700001, '2021-03-15', '2021-03-01', {
         processedAt: FIVE_DAYS_AGO,
@@ -388,43 +398,40 @@ describe('alerts (PostgreSQL, over HTTP)', () => {
 
     const { rows } = await download();
     expect(rows[0]).toEqual(HEADERS);
-    expect(rows.slice(1).map((r) => r[0])).toEqual(['14131-700001', '14131-700002', '14131-700003', '33588-700004']);
+    expect(rows.slice(1).map((r) => r[0])).toEqual(['700001', '700002', '700003', '700004']);
     const [blocked, toSend, resolved, introduction] = rows.slice(1);
-    expect(blocked.slice(0, 9)).toEqual([
-      '14131-700001',
+    expect(blocked).toEqual([
+      '700001',
       '75 - Paris',
       '05/03/2021',
-      'closed',
+      'Accepté',
       'dossier accepté, date de fin APT antérieure à Date de début APT',
       'paul.durand@direccte.gouv.fr, claire.martin@dreets.gouv.fr',
       'https://www.demarches-simplifiees.fr/procedures/14131/dossiers/700001',
       '10/03/2021',
-      'blocked',
+      '',
+      'rh.recrutement@exemple-sas.fr',
+      'paul.durand@direccte.gouv.fr, claire.martin@dreets.gouv.fr',
+      'Non envoyé (bloqué)',
+      '10/03/2021',
+      'Erreur sur votre APT WorkInFrance nº700001 / UD75',
     ]);
-    expect(JSON.parse(blocked[9])).toEqual({
-      to: ['rh.recrutement@exemple-sas.fr'],
-      cc: ['paul.durand@direccte.gouv.fr', 'claire.martin@dreets.gouv.fr'],
-      bcc: ['suivi@workinfrance.test'],
-      subject: 'Erreur sur votre APT WorkInFrance nº700001 / UD75',
-      text: expect.stringContaining('la date de fin est antérieure à la date de début'),
-    });
-    expect(blocked[10]).toBe('');
-    expect(toSend.slice(7, 9)).toEqual(['', 'to_send']);
-    expect(resolved.slice(2, 5)).toEqual(['', 'received', "durée d'instruction de dossier dépassée"]);
-    expect(resolved.slice(7)).toEqual(['', '', '', '12/03/2021']);
+    expect(toSend.slice(11, 13)).toEqual(['À envoyer', '']);
+    expect(resolved.slice(2, 5)).toEqual(['', 'En instruction', "durée d'instruction de dossier dépassée"]);
+    expect(resolved.slice(8)).toEqual(['12/03/2021', '', '', '', '', '']);
     expect(introduction.slice(0, 5)).toEqual([
-      '33588-700004',
+      '700004',
       '75 - Paris (introduction)',
       '09/03/2021',
-      'refused',
+      'Refusé',
       'dossier archivé et message envoyé après refus',
     ]);
 
     const only = async (query: string) => (await download(query)).rows.slice(1).map((r) => r[0]);
-    expect(await only('?state=resolved')).toEqual(['14131-700003']);
-    expect(await only('?state=open')).toEqual(['14131-700001', '14131-700002', '33588-700004']);
-    expect(await only('?type=closedWithoutDateDebutOrDateFin')).toEqual(['14131-700002']);
-    expect(await only('?group=75&type=refusedAndMessageReceived')).toEqual(['33588-700004']);
+    expect(await only('?state=resolved')).toEqual(['700003']);
+    expect(await only('?state=open')).toEqual(['700001', '700002', '700004']);
+    expect(await only('?type=closedWithoutDateDebutOrDateFin')).toEqual(['700002']);
+    expect(await only('?group=75&type=refusedAndMessageReceived')).toEqual(['700004']);
     expect(await only('?group=13')).toEqual([]);
   });
 
@@ -433,7 +440,7 @@ describe('alerts (PostgreSQL, over HTTP)', () => {
     await t.insertDossiers(ids.map((id) => accepted(id, '2021-03-15', '2021-03-01')));
     await runAlerts();
     const { rows } = await download();
-    expect(rows.slice(1).map((r) => r[0])).toEqual(ids.map((id) => `14131-${id}`));
+    expect(rows.slice(1).map((r) => r[0])).toEqual(ids.map((id) => String(id)));
     expect((await download('?type=closedWithDebutSupFin&state=open')).rows).toHaveLength(231);
   });
 });

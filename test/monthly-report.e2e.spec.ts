@@ -3,6 +3,7 @@ import { sql } from 'drizzle-orm';
 import { procedureConfig } from '../src/database/aggregator-schema';
 import { queryRows } from '../src/database/database';
 import { JobRunner } from '../src/jobs/job-runner.service';
+import { CHART_CID } from '../src/monthly-report/monthly-report.mail';
 import { MonthlyReport } from '../src/monthly-report/monthly-report.types';
 import { ADMIN_TOKEN, createMailTestApp, MailTestApp, TestApp } from './helpers/app';
 import { dossierRow, RowOptions } from './helpers/dossier-row';
@@ -107,7 +108,8 @@ describe('monthly reports (PostgreSQL, over HTTP, with a real SMTP server)', () 
         { year: 2020, month: 9, group_id: '75', group_type: 'autorisation' },
         { year: 2020, month: 9, group_id: '75', group_type: 'introduction' },
       ]);
-      expect(smtp.received).toHaveLength(2);
+      // The national summary, and the unit mails: UD75 for both Paris units, the national address for one.
+      expect(smtp.received).toHaveLength(4);
     });
 
     it('builds one month without mail, with the change against the month before computed in the same pass', async () => {
@@ -216,20 +218,34 @@ describe('monthly reports (PostgreSQL, over HTTP, with a real SMTP server)', () 
         '2020-09 - dossiers sans suite',
       ]);
       const synthesis = workbook.getWorksheet('2020-09 - Synthèse')!;
-      expect(values(synthesis, 4, 6, ['B', 'C', 'G', 'H'])).toEqual([
-        ['Année', '2020', 'APT acceptées', 3],
+      expect(values(synthesis, 4, 6, ['B', 'C', 'F', 'G'])).toEqual([
+        ['Année', 2020, 'APT acceptées', 3],
         ['Mois', 'septembre', 'APT refusées', 1],
-        ['Département', '75 - Paris', 'APT sans suite', 1],
+        ['Unité', '75 - Paris', 'APT sans suite', 1],
       ]);
-      expect(values(synthesis, 12, 12, ['B', 'C', 'G', 'H'])).toEqual([['Acceptées', 2, 'Acceptées', 1]]);
-      expect(values(synthesis, 17, 18, ['B', 'C', 'G', 'H'])).toEqual([
-        ['CHINE', 2, 'MAROC', 1],
-        [null, null, null, null],
+      expect(values(synthesis, 10, 10, ['B', 'C', 'D', 'E', 'F', 'G'])).toEqual([
+        ['Dossiers', 3, 'Dossiers', 2, 'Dossiers', 1],
       ]);
-      expect(workbook.getWorksheet('2020-09 - dossiers refusés')!.getCell('B4').value).toEqual({
-        text: link(14131, 5104),
-        hyperlink: link(14131, 5104),
-      });
+      expect(values(synthesis, 14, 16, ['B', 'C', 'D', 'E', 'F', 'G'])).toEqual([
+        ['CHINE', 2, 'CHINE', 2, 'MAROC', 1],
+        ['MAROC', 1, null, null, null, null],
+        [null, null, null, null, null, null],
+      ]);
+      // The chart of the last twelve months: only July to September were built, the rest is unknown.
+      expect(synthesis.getImages()).toHaveLength(1);
+      expect(synthesis.pageSetup).toMatchObject({ paperSize: 9, orientation: 'landscape', fitToWidth: 1 });
+      // The stored report now carries each refused dossier's number, decision day and nationality.
+      expect(values(workbook.getWorksheet('2020-09 - dossiers refusés')!, 5, 5, ['B', 'C', 'D', 'E'])).toEqual([
+        [
+          5104,
+          new Date('2020-09-20T00:00:00Z'),
+          'ALGERIE',
+          { text: 'Ouvrir le dossier', hyperlink: link(14131, 5104) },
+        ],
+      ]);
+      expect(values(workbook.getWorksheet('2020-09 - dossiers sans suite')!, 5, 5, ['B', 'D'])).toEqual([
+        [5105, 'non renseigné'],
+      ]);
 
       const introduction = await get(`${BASE}/2020/09/75-introduction/download`);
       expect(introduction.statusCode).toBe(200);
@@ -264,7 +280,35 @@ describe('monthly reports (PostgreSQL, over HTTP, with a real SMTP server)', () 
       ]);
     });
 
-    it('answers 404 with a JSON error when there is no report, never an empty file (B17)', async () => {
+    it('answers the national figures of the month as the national mail shows them', async () => {
+      await runJob({}, 'cli', true);
+      const res = await get(`${BASE}/2020/9/summary`);
+      expect(res.statusCode).toBe(200);
+      const summary = res.json();
+      expect(summary).toMatchObject({
+        period: 'septembre 2020',
+        accepted: 4,
+        total: 7,
+        previousTotal: 3,
+        counts: { more3Months: 2, less3Months: 1, unknownDuration: 1, refused: 2, withoutContinuation: 1 },
+      });
+      expect(summary.units.map((u: { label: string; total: number }) => [u.label, u.total])).toEqual([
+        ['13 - Bouches du Rhône', 1],
+        ['75 - Paris', 5],
+        ['75 - Paris (introduction)', 1],
+      ]);
+      expect(summary.trend).toHaveLength(12);
+      // Built from July 2020: the months before are unknown, not zero.
+      expect(summary.trend.map((p: { counts: unknown }) => p.counts === null)).toEqual([
+        ...Array(9).fill(true),
+        false,
+        false,
+        false,
+      ]);
+      expect((await get(`${BASE}/2020/5/summary`)).statusCode).toBe(404);
+    });
+
+    it('answers 404 with a JSON error when there is no report, never an empty file', async () => {
       for (const url of [`${BASE}/2020/9`, `${BASE}/2020/9/75/download`, `${BASE}/2020/9/download`]) {
         const res = await get(url);
         expect(res.statusCode).toBe(404);
@@ -305,65 +349,78 @@ describe('monthly reports (PostgreSQL, over HTTP, with a real SMTP server)', () 
   });
 
   describe('dashboards by mail', () => {
-    it('sends each recipient one mail with all their units: HTML figures, text, and readable workbooks', async () => {
+    it('sends each unit its mail and workbook, and the national summary with every workbook', async () => {
       await runJob({}, 'cron');
-      const byRecipient = new Map(smtp.received.map((mail) => [mail.envelope.to.join(','), mail]));
-      expect([...byRecipient.keys()].sort()).toEqual([NATIONAL, UD75]);
-
-      const national = byRecipient.get(NATIONAL)!;
-      expect(national.subject).toBe('Work In France : rapports mensuels – septembre 2020 (3 unités)');
-      expect(national.attachments.map((a) => [a.filename, a.contentType])).toEqual([
-        ['WIF_2020-09_ud13.xlsx', XLSX],
-        ['WIF_2020-09_ud75.xlsx', XLSX],
-        ['WIF_2020-09_ud75-introduction.xlsx', XLSX],
+      const mails = smtp.received.map((m) => [m.envelope.to.join(',').toLowerCase(), m.subject]).sort();
+      expect(mails).toEqual([
+        [NATIONAL, 'Work In France : rapport mensuel 75 - Paris (introduction) – septembre 2020'],
+        [NATIONAL, 'Work In France : rapport mensuel national – septembre 2020 (3 unités)'],
+        [UD75, 'Work In France : rapport mensuel 75 - Paris (introduction) – septembre 2020'],
+        [UD75, 'Work In France : rapport mensuel 75 - Paris – septembre 2020'],
       ]);
-      for (const attachment of national.attachments) {
+
+      const national = smtp.received.find((m) => m.envelope.to[0] === NATIONAL)!;
+      expect(national.attachments.map((a) => [a.filename, a.contentType, a.contentId ?? null])).toEqual([
+        ['evolution-12-mois.png', 'image/png', CHART_CID],
+        ['WIF_2020-09_national.xlsx', XLSX, null],
+        ['WIF_2020-09_ud13.xlsx', XLSX, null],
+        ['WIF_2020-09_ud75.xlsx', XLSX, null],
+        ['WIF_2020-09_ud75-introduction.xlsx', XLSX, null],
+      ]);
+      expect(national.attachments[0].inline).toBe(true);
+      expect(national.attachments[0].content.subarray(1, 4).toString()).toBe('PNG');
+      for (const attachment of national.attachments.slice(2)) {
         const workbook = await readWorkbook(attachment.content);
         expect(workbook.getWorksheet('2020-09 - Synthèse')!.getCell('C5').value).toBe('septembre');
       }
-      expect(national.html).toMatch(/^<!DOCTYPE html><html lang="fr">/);
-      for (const label of ['13 - Bouches du Rhône', '75 - Paris', '75 - Paris (introduction)']) {
-        expect(national.html).toContain(`>${label}</h2>`);
-      }
-      expect(national.text).toContain('75 - Paris\nAPT + 3 mois : 2 (août : 1, +1), délai médian 10 j\n');
-      expect(national.text).toContain('APT refusées : 1 (août : 2, -1)');
-
-      const ud75 = byRecipient.get(UD75)!;
-      expect(ud75.subject).toBe('Work In France : rapports mensuels – septembre 2020 (2 unités)');
-      expect(ud75.attachments.map((a) => a.filename)).toEqual([
-        'WIF_2020-09_ud75.xlsx',
-        'WIF_2020-09_ud75-introduction.xlsx',
+      const nationalWorkbook = await readWorkbook(national.attachments[1].content);
+      expect(nationalWorkbook.worksheets.map((w) => w.name)).toEqual([
+        '2020-09 - National',
+        '2020 - Mois par mois',
+        '12 derniers mois',
       ]);
-      expect(ud75.html).not.toContain('Bouches du Rhône');
+      const html = national.html!;
+      expect(html).toMatch(/^<!DOCTYPE html><html lang="fr">/);
+      expect(html).toContain(`src="cid:${CHART_CID}"`);
+      expect(Buffer.byteLength(html)).toBeLessThan(100 * 1024);
+      for (const label of ['13 - Bouches du Rhône', '75 - Paris', '75 - Paris (introduction)']) {
+        expect(html).toContain(`>${label}</td>`);
+      }
+      expect(national.text).toContain('7 dossiers décidés (août : 3, +4) : 4 APT acceptées, 2 refusées, 1 sans suite.');
+      expect(national.text).toContain('75 - Paris : 3 acceptées, 1 refusées, 1 sans suite (total 5)');
+
+      const paris = smtp.received.find((m) => m.subject.endsWith('75 - Paris – septembre 2020'))!;
+      expect(paris.attachments.map((a) => a.filename)).toEqual(['evolution-12-mois.png', 'WIF_2020-09_ud75.xlsx']);
+      expect(paris.text).toContain('75 - Paris\nAPT + 3 mois : 2 (août : 1, +1), délai médian 10 j\n');
+      expect(paris.text).toContain('APT refusées : 1 (août : 2, -1)');
+      expect(paris.text).toContain('(toutes les APT acceptées, durée connue ou non) : CHINE 2, MAROC 1');
+      expect(paris.html).not.toContain('Bouches du Rhône');
     });
 
     it('keeps a mail the SMTP server refused, and the mail-outbox job sends it later, attachments included', async () => {
-      smtp.refuseNext(2);
+      smtp.refuseNext(4);
       const run = await runJob({}, 'cron');
       expect(run.status).toBe('succeeded');
       expect(smtp.received).toEqual([]);
 
       t.clock.set(new Date(NOW.getTime() + 5 * 60_000));
       const retry = await t.app.get(JobRunner).runToEnd('mail-outbox', { trigger: 'cron' });
-      expect(retry).toMatchObject({ status: 'succeeded', written: 2 });
-      expect(smtp.received.map((m) => m.envelope.to[0]).sort()).toEqual([NATIONAL, UD75]);
-      const ud75 = smtp.received.find((m) => m.envelope.to[0] === UD75)!;
-      expect(ud75.attachments.map((a) => a.filename)).toEqual([
-        'WIF_2020-09_ud75.xlsx',
-        'WIF_2020-09_ud75-introduction.xlsx',
-      ]);
-      expect((await readWorkbook(ud75.attachments[0].content)).worksheets).toHaveLength(3);
+      expect(retry).toMatchObject({ status: 'succeeded', written: 4 });
+      const paris = smtp.received.find((m) => m.subject.endsWith('75 - Paris – septembre 2020'))!;
+      expect(paris.envelope.to).toEqual([UD75]);
+      expect(paris.attachments.map((a) => a.filename)).toEqual(['evolution-12-mois.png', 'WIF_2020-09_ud75.xlsx']);
+      expect((await readWorkbook(paris.attachments[1].content)).worksheets).toHaveLength(3);
     });
 
     it('never mails a recipient the same month twice, whatever reruns it', async () => {
       await runJob({}, 'cron');
-      expect(smtp.received).toHaveLength(2);
+      expect(smtp.received).toHaveLength(4);
       await runJob({}, 'cron');
       await runJob({ month: '2020-09', mail: true });
-      expect(smtp.received).toHaveLength(2);
+      expect(smtp.received).toHaveLength(4);
       // Another month is another mail.
       await runJob({ month: '2020-08', mail: true });
-      expect(smtp.received).toHaveLength(4);
+      expect(smtp.received).toHaveLength(8);
     });
   });
 });

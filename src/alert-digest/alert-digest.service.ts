@@ -6,13 +6,18 @@ import { OnJob } from '../jobs/job.decorator';
 import { EnqueueEntry, OutboxService } from '../mail/outbox.service';
 import { JobName } from '../jobs/job-run';
 import { SynchroHistoryService } from '../synchro-history/synchro-history.service';
-import { buildAlertDigestMail, DigestTally, DigestWindow } from './alert-digest.rules';
+import { ALERT_WORKBOOK_RESOLVER } from '../alert/alert.workbook';
+import { buildAlertDigestMail } from './alert-digest.mail';
+import { DigestTally, DigestWindow } from './alert-digest.rules';
 
 export const ALERT_DIGEST_JOB = 'alert-digest' satisfies JobName;
 export const ALERT_DIGEST_MAIL_KIND = 'alert-digest';
 const DAY_MS = 86_400_000;
 
-/** The daily digest of alerts opened and resolved, to ALERT_DIGEST_RECIPIENTS or else the contact address. */
+/**
+ * The daily digest of alerts opened and resolved, each with its dossier link, by unit, with the alert workbook
+ * attached; to ALERT_DIGEST_RECIPIENTS or else the contact address.
+ */
 @Injectable()
 export class AlertDigestService {
   constructor(
@@ -45,12 +50,20 @@ export class AlertDigestService {
     const recipients = this.config.alertDigestRecipients.length
       ? this.config.alertDigestRecipients
       : [this.config.contactEmail];
-    const mail = buildAlertDigestMail(lines, window);
+    const mail = buildAlertDigestMail(tally.units(), window);
     const entries: EnqueueEntry[] = recipients.map((recipient) => ({
       // One digest per window and recipient, whatever reruns a window gets.
       dedupeKey: `${ALERT_DIGEST_MAIL_KIND}:${window.since.toISOString()}:${recipient.toLowerCase()}`,
       kind: ALERT_DIGEST_MAIL_KIND,
-      mail: { to: [recipient], cc: [], bcc: [], subject: mail.subject, text: mail.text, html: mail.html },
+      mail: {
+        to: [recipient],
+        cc: [],
+        bcc: [],
+        subject: mail.subject,
+        text: mail.text,
+        html: mail.html,
+        attachments: [{ resolver: ALERT_WORKBOOK_RESOLVER, params: {} }],
+      },
     }));
     const { created } = await this.outbox.enqueueMany(entries);
     const { sent, retried } = await this.outbox.deliverDue({ now: ctx.now, kinds: [ALERT_DIGEST_MAIL_KIND] });

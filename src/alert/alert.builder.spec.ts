@@ -4,6 +4,7 @@ import { alertDedupeKey, buildAlert, buildAlertMailEntry } from './alert.builder
 
 const NOW = new Date('2021-03-10T09:00:00Z');
 const CONTACT = 'contact@workinfrance.beta.gouv.fr';
+const DS = 'https://www.demarches-simplifiees.fr';
 
 const dossier: Dossier = {
   dsKey: '14131-502017',
@@ -59,7 +60,7 @@ describe('buildAlert', () => {
 
 describe('buildAlertMailEntry', () => {
   it('mails the applicant, the following instructors in copy and the contact address in blind copy', () => {
-    const entry = buildAlertMailEntry(alert(), 502017, NOW, CONTACT);
+    const entry = buildAlertMailEntry(alert(), 502017, NOW, CONTACT, DS);
     expect(entry).toMatchObject({
       dedupeKey: 'alert:14131-502017:closedWithDebutSupFin',
       kind: 'alert',
@@ -72,7 +73,9 @@ describe('buildAlertMailEntry', () => {
         subject: 'Erreur sur votre APT WorkInFrance nº502017 / UD75',
       },
     });
-    expect(entry?.mail.text).toContain('la date de fin est antérieure à la date de début');
+    expect(entry?.mail.text).toContain('sa date de fin est antérieure à sa date de début');
+    expect(entry?.mail.html).toContain('sa date de fin est antérieure à sa date de début');
+    expect(entry?.mail.html).toContain('href="https://www.demarches-simplifiees.fr/dossiers/502017"');
   });
 
   it('writes each address once, the applicant first, and drops what is not an address', () => {
@@ -84,23 +87,26 @@ describe('buildAlertMailEntry', () => {
       502017,
       NOW,
       'paul.durand@direccte.gouv.fr',
+      DS,
     );
     expect(entry?.mail).toMatchObject({ to: ['RH@exemple.fr'], cc: ['paul.durand@direccte.gouv.fr'], bcc: [] });
   });
 
   it('records the mail blocked when the decision is more than 2 days old', () => {
-    const entry = buildAlertMailEntry(alert(), 502017, new Date('2021-03-12T15:00:00Z'), CONTACT);
+    const entry = buildAlertMailEntry(alert(), 502017, new Date('2021-03-12T15:00:00Z'), CONTACT, DS);
     expect(entry?.state).toBe('blocked');
-    expect(buildAlertMailEntry(alert(), 502017, new Date('2021-03-12T14:59:00Z'), CONTACT)?.state).toBe('to_send');
+    expect(buildAlertMailEntry(alert(), 502017, new Date('2021-03-12T14:59:00Z'), CONTACT, DS)?.state).toBe('to_send');
   });
 
   it('records the mail blocked when there is no applicant address', () => {
-    expect(buildAlertMailEntry(alert({ emailUsager: null }), 502017, NOW, CONTACT)?.state).toBe('blocked');
-    expect(buildAlertMailEntry(alert({ emailUsager: 'pas une adresse' }), 502017, NOW, CONTACT)?.state).toBe('blocked');
+    expect(buildAlertMailEntry(alert({ emailUsager: null }), 502017, NOW, CONTACT, DS)?.state).toBe('blocked');
+    expect(buildAlertMailEntry(alert({ emailUsager: 'pas une adresse' }), 502017, NOW, CONTACT, DS)?.state).toBe(
+      'blocked',
+    );
   });
 
   it('has no deadline without a decision date', () => {
-    expect(buildAlertMailEntry(alert({ processedAt: null }), 502017, NOW, CONTACT)).toMatchObject({
+    expect(buildAlertMailEntry(alert({ processedAt: null }), 502017, NOW, CONTACT, DS)).toMatchObject({
       state: 'to_send',
       notAfter: null,
     });
@@ -114,7 +120,7 @@ describe('buildAlertMailEntry', () => {
       'receivedAndDelayTooLong',
       'initiatedAndDelayTooLong',
     ] as const) {
-      expect(buildAlertMailEntry(alert({ alertType }), 502017, NOW, CONTACT)).toBeNull();
+      expect(buildAlertMailEntry(alert({ alertType }), 502017, NOW, CONTACT, DS)).toBeNull();
     }
   });
 

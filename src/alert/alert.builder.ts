@@ -2,7 +2,7 @@ import { Dossier, dateDebutApt } from '../dossier-source/dossier';
 import { EnqueueEntry } from '../mail/outbox.service';
 import { Alert } from './alert';
 import { ALERT_MESSAGES, AlertType } from './alert-type';
-import { buildAlertMail } from './alert-mail.templates';
+import { buildAlertMail } from './alert.mail';
 import { alertMailDeadline, shouldBlockAlertMail } from './alert.rules';
 import { isDeliverableAddress } from '../mail/mail-address';
 
@@ -68,12 +68,14 @@ export function buildAlertMailEntry(
   dossierId: number,
   now: Date,
   contactEmail: string,
+  dsBaseUrl: string,
 ): EnqueueEntry | null {
   const mail = buildAlertMail({
     alertType: alert.alertType,
     dossierId,
     groupId: alert.group.id,
     dateDebutApt: alert.dateDebutApt,
+    dsBaseUrl,
   });
   if (!mail) return null;
   const to = addresses([alert.emailUsager]);
@@ -83,7 +85,7 @@ export function buildAlertMailEntry(
   return {
     dedupeKey: alertDedupeKey(alert.dsKey, alert.alertType),
     kind: ALERT_MAIL_KIND,
-    mail: { to, cc, bcc, subject: mail.subject, text: mail.text },
+    mail: { to, cc, bcc, subject: mail.subject, text: mail.text, html: mail.html },
     state: blocked ? 'blocked' : 'to_send',
     notAfter: alertMailDeadline(alert.processedAt),
   };

@@ -1,5 +1,6 @@
 import { PassThrough, Readable } from 'node:stream';
-import { Injectable, Logger } from '@nestjs/common';
+import { buffer } from 'node:stream/consumers';
+import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { Clock } from '../common/clock';
 import { AppConfig } from '../config/app-config';
 import { Dossier } from '../dossier-source/dossier';
@@ -15,7 +16,12 @@ import { ALERT_MAIL_KIND, alertDedupeKey, buildAlert, buildAlertMailEntry } from
 import { AlertRepository } from './alert.repository';
 import { evaluateAlerts } from './alert.rules';
 import { unstorableAlert } from './alert.row';
-import { writeAlertWorkbook } from './alert.workbook';
+import {
+  ALERT_WORKBOOK_FILENAME,
+  ALERT_WORKBOOK_RESOLVER,
+  writeAlertWorkbook,
+  XLSX_CONTENT_TYPE,
+} from './alert.workbook';
 import { BusyError, ConcurrencyLimit } from '../common/concurrency-limit';
 
 /** An alert with the mail it caused, if any. */
@@ -52,7 +58,7 @@ async function* nonEmpty<T>(pages: AsyncIterable<T[]>): AsyncGenerator<T[]> {
 }
 
 @Injectable()
-export class AlertService {
+export class AlertService implements OnModuleInit {
   private readonly logger = new Logger('Alerts');
   private downloads: ConcurrencyLimit | undefined;
 
@@ -63,6 +69,14 @@ export class AlertService {
     private readonly config: AppConfig,
     private readonly clock: Clock,
   ) {}
+
+  onModuleInit(): void {
+    this.outbox.registerAttachmentResolver(ALERT_WORKBOOK_RESOLVER, async () => ({
+      filename: ALERT_WORKBOOK_FILENAME,
+      content: await buffer(this.workbook({})),
+      contentType: XLSX_CONTENT_TYPE,
+    }));
+  }
 
   /**
    * Re-evaluates the dossiers changed in the window (all of them when `since` is null) and every open dossier, so
@@ -123,7 +137,13 @@ export class AlertService {
           }
           evaluations.push({ dsKey: dossier.dsKey, alerts });
           for (const alert of alerts) {
-            const mail = buildAlertMailEntry(alert, dossier.dossierId, ctx.now, this.config.contactEmail);
+            const mail = buildAlertMailEntry(
+              alert,
+              dossier.dossierId,
+              ctx.now,
+              this.config.contactEmail,
+              this.config.dsBaseUrl,
+            );
             if (!mail) continue;
             mails.push(mail);
             mailDossiers.set(mail.dedupeKey, dossier.dsKey);

@@ -48,6 +48,7 @@ export class SmtpMailTransport extends MailTransport implements OnModuleDestroy 
         filename: a.filename,
         content: a.content,
         contentType: a.contentType,
+        ...(a.cid ? { cid: a.cid, contentDisposition: 'inline' as const } : {}),
       })),
     });
     return { messageId: info.messageId };

@@ -8,10 +8,10 @@ import { JobLock, LockHandle } from '../jobs/job-lock';
 import { OnJob } from '../jobs/job.decorator';
 import { MailTransport } from './mail-transport';
 import { MailToSend, OutgoingMail, ResolvedAttachment } from './outgoing-mail';
-import { OutboxCursor, OutboxEntry, OutboxRepository } from './outbox.repository';
+import { OutboxCursor, OutboxEntry, OutboxRepository, OutboxState } from './outbox.repository';
 
 /** What other modules see of a stored mail (the alert workbook shows its state). */
-export type { OutboxEntry };
+export type { OutboxEntry, OutboxState };
 
 export interface EnqueueEntry {
   /** One mail per key, ever: an existing entry, whatever its state, is never queued again. */

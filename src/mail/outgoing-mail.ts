@@ -22,6 +22,8 @@ export interface ResolvedAttachment {
   filename: string;
   content: Buffer;
   contentType: string;
+  /** Content id of an image shown in the HTML part (`<img src="cid:...">`) rather than listed as a file. */
+  cid?: string;
 }
 
 /** What the transport sends: the mail with its attachments built. */

@@ -203,6 +203,20 @@ describe.each(backends)('dossier statistics in SQL (%s)', (_name, open) => {
     expect(refused.processingDays).toEqual({ median: 7, p90: expect.closeTo(17, 9) });
   });
 
+  it('lists each refused dossier with its number, Paris decision day and nationality, in link order', () => {
+    const refused = group('75', 'autorisation')!.categories.refused!;
+    expect(refused.decided).toHaveLength(refused.count);
+    expect(refused.decided?.map((d) => d.url)).toEqual(refused.dossiers);
+    expect(refused.decided?.[0]).toEqual({
+      number: 1008,
+      decidedOn: '2021-03-03',
+      nationality: 'TUNISIE',
+      url: refused.dossiers[0],
+    });
+    // Accepted categories do not carry the list.
+    expect(group('75', 'autorisation')!.categories.more3Months?.decided).toBeUndefined();
+  });
+
   it('finds the decision date in metadata or ds_data when the column is NULL or the 1970 placeholder', () => {
     const sansSuite = group('75', 'autorisation')!.categories.withoutContinuation!;
     expect(sansSuite.dossiers).toEqual([link(14131, 1014), link(14131, 1015), link(14131, 1021)]);

@@ -73,6 +73,8 @@ interface Row {
   p90: number | null;
   countries: Array<[string, number]> | null;
   links: string[] | null;
+  /** Refused and sans-suite only: [dossier number, Paris decision day, nationality], in the order of `links`. */
+  details: Array<[string, string, string]> | null;
 }
 
 @Injectable()
@@ -156,7 +158,12 @@ export class PgDossierStatisticsRepository extends DossierStatisticsRepository {
                percentile_cont(0.5) WITHIN GROUP (ORDER BY days) FILTER (WHERE days >= 0) AS median,
                percentile_cont(0.9) WITHIN GROUP (ORDER BY days) FILTER (WHERE days >= 0) AS p90,
                json_agg(${base} || split_part(ds_key, '-', 1) || '/dossiers/' || split_part(ds_key, '-', 2)
-                         ORDER BY processed, ds_key) AS links
+                         ORDER BY processed, ds_key) AS links,
+               CASE WHEN category IN ('refused', 'withoutContinuation') THEN
+                 json_agg(json_build_array(split_part(ds_key, '-', 2),
+                                           to_char(processed AT TIME ZONE ${PARIS}, 'YYYY-MM-DD'), nationality)
+                          ORDER BY processed, ds_key)
+               END AS details
           FROM classified WHERE group_id IS NOT NULL
          GROUP BY ym, group_id, group_type, category
       ),
@@ -168,11 +175,12 @@ export class PgDossierStatisticsRepository extends DossierStatisticsRepository {
                  GROUP BY ym, group_id, group_type, category, nationality) c
          GROUP BY ym, group_id, group_type, category
       )
-      SELECT c.ym, c.group_id, c.group_type, c.group_label, c.category, c.n, c.median, c.p90, k.countries, c.links
+      SELECT c.ym, c.group_id, c.group_type, c.group_label, c.category, c.n, c.median, c.p90, k.countries, c.links,
+             c.details
         FROM per_category c
         JOIN per_country k USING (ym, group_id, group_type, category)
       UNION ALL
-      SELECT ym, NULL, NULL, NULL, 'ungrouped', count(*)::int, NULL, NULL, NULL, NULL
+      SELECT ym, NULL, NULL, NULL, 'ungrouped', count(*)::int, NULL, NULL, NULL, NULL, NULL
         FROM classified WHERE group_id IS NULL GROUP BY ym`,
     );
   }
@@ -206,12 +214,22 @@ function groupRows(rows: Row[]): Map<string, MonthDecisions> {
 }
 
 function toStats(row: Row): CategoryStats {
-  return {
+  const dossiers = row.links ?? [];
+  const stats: CategoryStats = {
     count: row.n,
     countries: Object.fromEntries(row.countries ?? []),
-    dossiers: row.links ?? [],
+    dossiers,
     processingDays: { median: toNumber(row.median), p90: toNumber(row.p90) },
   };
+  if (row.details) {
+    stats.decided = row.details.map(([number, decidedOn, nationality], index) => ({
+      number: /^\d{1,15}$/.test(number) ? Number(number) : null,
+      decidedOn,
+      nationality,
+      url: dossiers[index],
+    }));
+  }
+  return stats;
 }
 
 /** percentile_cont answers double precision, which node-postgres already parses; PGlite may hand a string. */

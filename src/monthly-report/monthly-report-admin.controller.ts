@@ -12,12 +12,12 @@ import {
 import { AdminTokenGuard } from '../auth/admin-token.guard';
 import { JobRunDto, toJobRunDto } from '../jobs/job-run.dto';
 import { JobRunner } from '../jobs/job-runner.service';
-import { MonthlyReportDto } from './monthly-report.dto';
+import { MonthlyReportDto, NationalSummaryDto } from './monthly-report.dto';
 import { ReportMonthParams, toGroupKey, toYearMonth, UnitReportParams } from './monthly-report.params';
 import { MonthlyReportService, WorkbookFile } from './monthly-report.service';
 import { XLSX_CONTENT_TYPE } from './monthly-report.workbook';
 
-/** The whole workbook in one buffer, with its length: never a half-written file, never an empty 200 (B17). */
+/** The whole workbook in one buffer, with its length: never a half-written file, never an empty 200. */
 function download({ filename, content }: WorkbookFile): StreamableFile {
   return new StreamableFile(content, {
     type: XLSX_CONTENT_TYPE,
@@ -51,6 +51,13 @@ export class MonthlyReportAdminController {
   @ApiNotFoundResponse({ description: 'The month was never built' })
   listMonth(@Param() params: ReportMonthParams): Promise<MonthlyReportDto[]> {
     return this.service.listMonth(toYearMonth(params));
+  }
+
+  @Get(':year/:month/summary')
+  @ApiOkResponse({ type: NationalSummaryDto, description: 'Every unit as one row, totals, the last 12 months' })
+  @ApiNotFoundResponse({ description: 'The month was never built' })
+  nationalSummary(@Param() params: ReportMonthParams): Promise<NationalSummaryDto> {
+    return this.service.nationalSummary(toYearMonth(params));
   }
 
   @Get(':year/:month/download')

@@ -1,127 +1,98 @@
 import { readFileSync } from 'fs';
 import { join } from 'path';
-import { buildMonthlyReportMail } from './monthly-report.mail';
+import { buildNationalReportMail, buildUnitReportMail, CHART_CID } from './monthly-report.mail';
+import { syntheticUnit } from '../../test/helpers/monthly-reports';
 import { MonthlyReport } from './monthly-report.types';
+import { nationalFigures, trendMonths, trendPoints, unitFigures } from './monthly-report.view';
 
 const FIXTURES = join(__dirname, '../../test/fixtures/monthly-report');
 const loadReport = (name: string) => JSON.parse(readFileSync(join(FIXTURES, name), 'utf8')) as MonthlyReport;
 const paris = () => loadReport('paris-2020-09.json');
 const parisIntroduction = () => loadReport('paris-introduction-2020-09.json');
+const SEPTEMBER = { year: 2020, month: 9 };
+const KB = 1024;
 
-const PARIS_BLOCK = [
-  '75 - Paris',
-  'APT + 3 mois : 46 (août : 41, +5), délai médian 21 j',
-  'APT - 3 mois : 12 (août : 12, =), délai médian 14,5 j',
-  'APT durée non renseignée : 2 (août : 0, +2)',
-  'APT refusées : 3 (août : 5, -2), délai médian 40 j',
-  'APT sans suite : 2 (août : 1, +1)',
-  'Total : 65 (août : 59, +6)',
-  'Nationalités les plus fréquentes (APT acceptées) : CHINE 13, INDE 9, MAROC 7',
-].join('\n');
+const TREND = trendPoints(trendMonths(SEPTEMBER), (m) =>
+  m.year === 2019 && m.month === 10
+    ? null
+    : { more3Months: 400, less3Months: 120, unknownDuration: 3, refused: 40, withoutContinuation: 12 },
+);
 
-describe('buildMonthlyReportMail, one unit', () => {
-  const mail = buildMonthlyReportMail({ reports: [paris()] });
+describe('unit mail, Paris September 2020', () => {
+  const mail = buildUnitReportMail(unitFigures(paris()));
 
   it('names the unit and the month in French in the subject', () => {
     expect(mail.subject).toBe('Work In France : rapport mensuel 75 - Paris – septembre 2020');
   });
 
-  it('writes the text body with no leading spaces (B24)', () => {
-    expect(mail.text).toBe(
+  it('writes the text part with the figures, the ranking and what the ranking counts', () => {
+    expect(mail.text).toContain(
       [
-        'Bonjour,',
-        'Veuillez trouver le rapport mensuel de Work In France en pièce jointe.',
-        PARIS_BLOCK,
-        "L'équipe Work In France\n",
-      ].join('\n\n'),
+        '75 - Paris',
+        'APT + 3 mois : 46 (août : 41, +5), délai médian 21 j',
+        'APT - 3 mois : 12 (août : 12, =), délai médian 14,5 j',
+        'APT durée non renseignée : 2 (août : 0, +2)',
+        'APT refusées : 3 (août : 5, -2), délai médian 40 j',
+        'APT sans suite : 2 (août : 1, +1)',
+        'Total : 65 (août : 59, +6)',
+      ].join('\n'),
+    );
+    // The same figures as the workbook's ranking: every accepted dossier, known duration or not.
+    expect(mail.text).toContain(
+      'Nationalités les plus fréquentes (toutes les APT acceptées, durée connue ou non) : ' +
+        'CHINE 13, INDE 9, MAROC 7, VIETNAM 6, ALGERIE 4',
     );
     expect(mail.text.split('\n').filter((line) => /^\s/.test(line))).toEqual([]);
   });
 
-  it('attaches the unit workbook under its file name', () => {
-    expect(mail.attachments).toHaveLength(1);
-    expect(mail.attachments[0].filename).toBe('WIF_2020-09_ud75.xlsx');
-    expect(mail.attachments[0].report.group).toEqual({ id: '75', label: '75 - Paris', type: 'autorisation' });
-  });
-
-  it('renders the figures, the change with arrows and the top 3 nationalities in HTML', () => {
+  it('renders figures, changes with arrows, the ranking and the inline chart in HTML', () => {
     const { html } = mail;
     expect(html).toMatch(/^<!DOCTYPE html><html lang="fr">/);
-    expect(html).toContain('<title>Work In France : rapport mensuel 75 - Paris – septembre 2020</title>');
-    expect(html).toContain('>75 - Paris</h2>');
     expect(html).toContain('>Évolution vs août</th>');
-    expect(html).toContain('>46</td>');
     expect(html).toContain('&#9650;&nbsp;+5 <span style="color:#666666;">(août&nbsp;: 41)</span>');
-    expect(html).toContain('= <span style="color:#666666;">(août&nbsp;: 12)</span>');
     expect(html).toContain('&#9660;&nbsp;-2 <span style="color:#666666;">(août&nbsp;: 5)</span>');
-    expect(html).toContain('>14,5</td>');
-    expect(html).toContain('>APT durée non renseignée</td>');
-    expect(html).toContain('>65</td>');
-    expect(html).toContain('<li>CHINE : 13</li><li>INDE : 9</li><li>MAROC : 7</li></ol>');
-    expect(html).not.toContain('VIETNAM');
-    expect(html).toContain('L&#39;équipe Work In France');
-    expect(html).not.toContain('Pas de rapport pour');
+    expect(html).toContain('<li>CHINE : 13</li><li>INDE : 9</li><li>MAROC : 7</li><li>VIETNAM : 6</li>');
+    expect(html).toContain('Sur 60 APT acceptées (toutes les APT acceptées, durée connue ou non).');
+    expect(html).toContain(`src="cid:${CHART_CID}"`);
+    expect(html).not.toMatch(/<(script|link|iframe)\b/i);
+    expect(Buffer.byteLength(html)).toBeLessThan(20 * KB);
   });
 
-  it('keeps the HTML self-contained: inline styles only, nothing fetched or run', () => {
-    expect(mail.html).not.toMatch(/<(script|style|link|img|iframe)\b/i);
-    expect(mail.html).not.toMatch(/\b(src|href|class)=/i);
-  });
-});
-
-describe('buildMonthlyReportMail, several units', () => {
-  // Given introduction first: the mail orders units by id, then autorisation before introduction.
-  const mail = buildMonthlyReportMail({ reports: [parisIntroduction(), paris()] });
-
-  it('counts the units in the subject and uses the plural', () => {
-    expect(mail.subject).toBe('Work In France : rapports mensuels – septembre 2020 (2 unités)');
-    expect(mail.text).toBe(
-      [
-        'Bonjour,',
-        'Veuillez trouver les rapports mensuels de Work In France en pièces jointes.',
-        PARIS_BLOCK,
-        [
-          '75 - Paris (introduction)',
-          'APT + 3 mois : 3, délai médian 9 j',
-          'APT - 3 mois : 0',
-          'APT refusées : 0',
-          'APT sans suite : 0',
-          'Total : 3',
-          'Nationalités les plus fréquentes (APT acceptées) : INDE 2, CHINE 1',
-        ].join('\n'),
-        "L'équipe Work In France\n",
-      ].join('\n\n'),
-    );
+  it('says when last month is missing', () => {
+    const introduction = buildUnitReportMail(unitFigures(parisIntroduction()));
+    expect(introduction.html).toContain('Pas de rapport pour août : évolution non disponible.');
+    expect(introduction.text).toContain('Pas de rapport pour août : évolution non disponible.');
   });
 
-  it('attaches one workbook per unit without name collisions (B6)', () => {
-    expect(mail.attachments.map((a) => a.filename)).toEqual([
-      'WIF_2020-09_ud75.xlsx',
-      'WIF_2020-09_ud75-introduction.xlsx',
-    ]);
-    expect(mail.attachments.map((a) => a.report.group.type)).toEqual(['autorisation', 'introduction']);
-  });
-
-  it('has one HTML section per unit and says when last month is missing', () => {
-    expect(mail.html.match(/<h2 /g)).toHaveLength(2);
-    expect(mail.html.indexOf('>75 - Paris</h2>')).toBeLessThan(mail.html.indexOf('>75 - Paris (introduction)</h2>'));
-    expect(mail.html).toContain('Pas de rapport pour août : évolution non disponible.');
-    expect(mail.html).toContain('<li>INDE : 2</li><li>CHINE : 1</li></ol>');
+  it('compares January with December of the previous year', () => {
+    const january = buildUnitReportMail(unitFigures({ ...paris(), year: 2021, month: 1 }));
+    expect(january.subject).toBe('Work In France : rapport mensuel 75 - Paris – janvier 2021');
+    expect(january.text).toContain('APT + 3 mois : 46 (décembre : 41, +5), délai médian 21 j');
   });
 });
 
-describe('buildMonthlyReportMail, hostile data', () => {
+describe('unit mail, hostile data', () => {
   const report = paris();
   report.group = { id: '99', label: '<script>alert("x")</script>\r\nBcc: a@b.c', type: 'autorisation' };
-  report.categories.more3Months.countries = { '<img src=x onerror=alert(1)>': 50, "CÔTE D'IVOIRE & CO": 40 };
-  const mail = buildMonthlyReportMail({ reports: [report] });
+  report.categories.more3Months.countries = JSON.parse(
+    '{"<img src=x onerror=alert(1)>": 50, "CÔTE D\'IVOIRE & CO": 40, "constructor": 30, "__proto__": 20}',
+  ) as Record<string, number>;
+  report.categories.less3Months.countries = JSON.parse('{"constructor": 1}') as Record<string, number>;
+  report.categories.unknownDuration.countries = {};
+  const mail = buildUnitReportMail(unitFigures(report));
 
   it('escapes every value coming from data in the HTML', () => {
     expect(mail.html).not.toMatch(/<script/i);
-    expect(mail.html).not.toMatch(/<img/i);
+    expect(mail.html).not.toContain('<img src=x');
     expect(mail.html).toContain('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;');
     expect(mail.html).toContain('<li>&lt;img src=x onerror=alert(1)&gt; : 50</li>');
     expect(mail.html).toContain('<li>CÔTE D&#39;IVOIRE &amp; CO : 40</li>');
+  });
+
+  it('counts nationalities named constructor and __proto__ like any other', () => {
+    expect(mail.html).toContain('<li>constructor : 31</li><li>__proto__ : 20</li>');
+    expect(mail.text).toContain('constructor 31, __proto__ 20');
+    expect(mail.text).not.toContain('function');
   });
 
   it('keeps the subject on one line', () => {
@@ -131,19 +102,22 @@ describe('buildMonthlyReportMail, hostile data', () => {
   });
 });
 
-describe('buildMonthlyReportMail, edges', () => {
-  it('compares January with December of the previous year', () => {
-    const january = { ...paris(), year: 2021, month: 1 };
-    const mail = buildMonthlyReportMail({ reports: [january] });
-    expect(mail.subject).toBe('Work In France : rapport mensuel 75 - Paris – janvier 2021');
-    expect(mail.text).toContain('APT + 3 mois : 46 (décembre : 41, +5), délai médian 21 j');
-    expect(mail.attachments[0].filename).toBe('WIF_2021-01_ud75.xlsx');
+describe('national mail', () => {
+  const reports = Array.from({ length: 40 }, (_, i) => syntheticUnit(i));
+  const mail = buildNationalReportMail(nationalFigures(SEPTEMBER, reports, TREND));
+
+  it('has one row per unit, the totals and the twelve months', () => {
+    expect(mail.subject).toBe('Work In France : rapport mensuel national – septembre 2020 (40 unités)');
+    expect(mail.html.match(/Unité départementale de test<\/td>/g)).toHaveLength(40);
+    const accepted = reports.reduce((n, r) => n + r.categories.more3Months.count + 11, 0);
+    expect(mail.text).toContain(`${accepted + 40 * 5} dossiers décidés`);
+    expect(mail.text).toContain('oct. 19 : pas de rapport');
+    expect(mail.text).toContain('sept. 20 : 523 acceptées, 40 refusées, 12 sans suite');
+    expect(mail.html).toContain(`src="cid:${CHART_CID}"`);
   });
 
-  it('refuses no report and reports of different months', () => {
-    expect(() => buildMonthlyReportMail({ reports: [] })).toThrow(/at least one/);
-    expect(() => buildMonthlyReportMail({ reports: [paris(), { ...parisIntroduction(), month: 8 }] })).toThrow(
-      /single month/,
-    );
+  it('stays far below the ~100 KB at which webmails clip a message', () => {
+    expect(Buffer.byteLength(mail.html)).toBeLessThan(100 * KB);
+    expect(Buffer.byteLength(mail.text)).toBeLessThan(20 * KB);
   });
 });

@@ -7,7 +7,8 @@ import {
   groupSlug,
   parseGroupSlug,
   planMonthlyReportRun,
-  planRecipients,
+  monthlyMailKey,
+  planMonthlyMails,
   sortCountries,
   zeroCounts,
 } from './monthly-report.rules';
@@ -117,30 +118,57 @@ describe('sortCountries', () => {
       ['VIETNAM', 1],
     ]);
   });
+
+  it('keeps nationalities named __proto__ or constructor as counted names, through a JSON round trip', () => {
+    const stored = JSON.parse('{"constructor": 1, "__proto__": 3, "MALI": 2}') as Record<string, number>;
+    const sorted = sortCountries(stored);
+    expect(Object.entries(sorted)).toEqual([
+      ['__proto__', 3],
+      ['MALI', 2],
+      ['constructor', 1],
+    ]);
+    expect(JSON.parse(JSON.stringify(sorted))).toEqual(sorted);
+    expect(Object.getPrototypeOf(sorted)).toBe(Object.prototype);
+  });
 });
 
-describe('planRecipients', () => {
+describe('planMonthlyMails', () => {
   const report = (group: DossierGroup) => ({ year: 2021, month: 3, group }) as MonthlyReport;
   const paris = report(PARIS);
   const introduction = report(PARIS_INTRODUCTION);
   const aisne = report(AISNE);
 
-  it('sends every report to the default recipients and a group to its own, one entry per recipient', () => {
-    const plan = planRecipients([introduction, paris, aisne], ['national@travail.gouv.fr', ' '], {
-      '75': ['ud75@dreets.gouv.fr', 'paris@dreets.gouv.fr'],
+  it('sends the national summary to the default recipients and each unit its own mail', () => {
+    const plan = planMonthlyMails([introduction, paris, aisne], ['national@travail.gouv.fr', ' '], {
+      '75': ['ud75@dreets.gouv.fr', 'paris@dreets.gouv.fr', 'UD75@dreets.gouv.fr'],
       '75-introduction': ['paris@dreets.gouv.fr', 'NATIONAL@travail.gouv.fr'],
       '13': ['ud13@dreets.gouv.fr'],
     });
     expect(plan).toEqual([
-      { recipient: 'national@travail.gouv.fr', reports: [aisne, paris, introduction] },
-      { recipient: 'ud75@dreets.gouv.fr', reports: [paris] },
-      { recipient: 'paris@dreets.gouv.fr', reports: [paris, introduction] },
+      { scope: 'national', recipient: 'national@travail.gouv.fr' },
+      { scope: 'unit', recipient: 'ud75@dreets.gouv.fr', report: paris },
+      { scope: 'unit', recipient: 'paris@dreets.gouv.fr', report: paris },
+      { scope: 'unit', recipient: 'paris@dreets.gouv.fr', report: introduction },
+      { scope: 'unit', recipient: 'NATIONAL@travail.gouv.fr', report: introduction },
+    ]);
+    expect(plan.map((mail) => monthlyMailKey({ year: 2021, month: 3 }, mail))).toEqual([
+      'monthly-report:2021-03:national:national@travail.gouv.fr',
+      'monthly-report:2021-03:75:ud75@dreets.gouv.fr',
+      'monthly-report:2021-03:75:paris@dreets.gouv.fr',
+      'monthly-report:2021-03:75-introduction:paris@dreets.gouv.fr',
+      'monthly-report:2021-03:75-introduction:national@travail.gouv.fr',
     ]);
   });
 
+  it('finds no recipients for a unit named like an Object.prototype member', () => {
+    const odd = report({ id: 'constructor', label: 'x', type: 'autorisation' });
+    const proto = report({ id: '__proto__', label: 'y', type: 'autorisation' });
+    expect(planMonthlyMails([odd, proto], [], {})).toEqual([]);
+  });
+
   it('plans nothing without recipients or reports', () => {
-    expect(planRecipients([paris], [], {})).toEqual([]);
-    expect(planRecipients([], ['a@b.fr'], {})).toEqual([]);
+    expect(planMonthlyMails([paris], [], {})).toEqual([]);
+    expect(planMonthlyMails([], ['a@b.fr'], {})).toEqual([]);
   });
 });
 

@@ -1,11 +1,11 @@
-import { parisMonth, shiftMonth, YearMonth } from '../common/paris-time';
+import { formatYearMonth, parisMonth, shiftMonth, YearMonth } from '../common/paris-time';
 import { monthlyReport } from '../database/schema';
 import { overLongColumn } from '../database/table-sql';
 import { DossierGroup, GroupType } from '../dossier-source/dossier';
 import { GroupDecisions, MonthDecisions } from './dossier-statistics.repository';
 import { CategoryKey, CategoryStats, MonthlyReport } from './monthly-report.types';
 import { GroupKey } from './monthly-report.repository';
-import { CATEGORY_KEYS, compareGroups, reportCounts } from './monthly-report.workbook';
+import { CATEGORY_KEYS, compareGroups, reportCounts } from './monthly-report.view';
 
 const INTRODUCTION_SUFFIX = '-introduction';
 
@@ -105,33 +105,45 @@ export function sortCountries(countries: Record<string, number>): Record<string,
   return Object.fromEntries(Object.entries(countries).sort(([a, m], [b, n]) => n - m || (a < b ? -1 : a > b ? 1 : 0)));
 }
 
-export interface RecipientMail {
-  /** As configured (first spelling met); recipients are compared case-insensitively. */
-  recipient: string;
-  reports: MonthlyReport[];
+/** One monthly mail: the national summary, or one unit's report. */
+export type PlannedMail =
+  { scope: 'national'; recipient: string } | { scope: 'unit'; recipient: string; report: MonthlyReport };
+
+function addresses(list: readonly string[] | undefined): string[] {
+  const seen = new Map<string, string>();
+  for (const recipient of list ?? []) {
+    const address = recipient.trim();
+    if (address && !seen.has(address.toLowerCase())) seen.set(address.toLowerCase(), address);
+  }
+  return [...seen.values()];
 }
 
 /**
- * Who gets which reports: the default recipients get every report, a group's own recipients get that group's.
- * One entry per recipient, holding all their reports, so that nobody gets a mail per group.
+ * Who gets which mail: the default recipients get the national summary (with every workbook attached), a unit's
+ * own recipients get that unit's mail. Recipients are compared case-insensitively; the first spelling met is kept.
  */
-export function planRecipients(
+export function planMonthlyMails(
   reports: MonthlyReport[],
   defaultRecipients: string[],
   groupRecipients: Record<string, string[]>,
-): RecipientMail[] {
-  const plan = new Map<string, RecipientMail>();
-  for (const report of [...reports].sort((a, b) => compareGroups(a.group, b.group))) {
-    for (const recipient of [...defaultRecipients, ...(groupRecipients[groupSlug(report.group)] ?? [])]) {
-      const address = recipient.trim();
-      if (!address) continue;
-      const key = address.toLowerCase();
-      const entry = plan.get(key) ?? { recipient: address, reports: [] };
-      if (!entry.reports.includes(report)) entry.reports.push(report);
-      plan.set(key, entry);
-    }
+): PlannedMail[] {
+  const plan: PlannedMail[] = [];
+  if (reports.length > 0) {
+    for (const recipient of addresses(defaultRecipients)) plan.push({ scope: 'national', recipient });
   }
-  return [...plan.values()];
+  for (const report of [...reports].sort((a, b) => compareGroups(a.group, b.group))) {
+    const slug = groupSlug(report.group);
+    // Own keys only: a unit id such as `constructor` must not find Object.prototype's.
+    const own = Object.hasOwn(groupRecipients, slug) ? groupRecipients[slug] : undefined;
+    for (const recipient of addresses(own)) plan.push({ scope: 'unit', recipient, report });
+  }
+  return plan;
+}
+
+/** Each mail's outbox key: one mail per month, scope and recipient, ever. */
+export function monthlyMailKey(month: YearMonth, mail: PlannedMail): string {
+  const scope = mail.scope === 'national' ? 'national' : groupSlug(mail.report.group);
+  return `monthly-report:${formatYearMonth(month)}:${scope}:${mail.recipient.toLowerCase()}`;
 }
 
 export interface MonthlyReportRun {

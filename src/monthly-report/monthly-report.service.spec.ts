@@ -5,7 +5,6 @@ import { loadConfig } from '../config/app-config';
 import { DossierSourceRepository } from '../dossier-source/dossier-source.repository';
 import { DossierStatisticsRepository, MonthDecisions } from './dossier-statistics.repository';
 import { JobContext } from '../jobs/job-handler';
-import { MonthlyReportMailer } from './monthly-report.mailer';
 import { MonthlyReportRepository } from './monthly-report.repository';
 import { emptyCategory } from './monthly-report.rules';
 import { MonthlyReportService } from './monthly-report.service';
@@ -33,7 +32,6 @@ function setup() {
     reports as unknown as MonthlyReportRepository,
     loadConfig({ MONTHLY_REPORT_FIRST_MONTH: '2020-01' }),
     new FixedClock(NOW),
-    {} as MonthlyReportMailer,
   );
   const progress = { read: 0, written: 0, advanced: 0 };
   const ctx = {

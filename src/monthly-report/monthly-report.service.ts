@@ -1,13 +1,11 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
 import { Clock } from '../common/clock';
-import { formatYearMonth, monthIndex, monthsBetween, shiftMonth, YearMonth } from '../common/paris-time';
+import { formatYearMonth, monthIndex, shiftMonth, YearMonth } from '../common/paris-time';
 import { AppConfig } from '../config/app-config';
 import { DossierSourceRepository } from '../dossier-source/dossier-source.repository';
 import { DossierStatisticsRepository } from './dossier-statistics.repository';
 import { JobContext } from '../jobs/job-handler';
-import { OnJob } from '../jobs/job.decorator';
 import { frenchMonthYear } from './french-months';
-import { MonthlyReportMailer } from './monthly-report.mailer';
 import { GroupKey, MonthlyReportRepository } from './monthly-report.repository';
 import {
   assembleMonthlyReports,
@@ -15,24 +13,38 @@ import {
   GroupCounts,
   groupKey,
   groupSlug,
-  planMonthlyReportRun,
   unstorableReport,
 } from './monthly-report.rules';
 import { MonthlyReport } from './monthly-report.types';
 import {
+  addCounts,
   compareGroups,
-  monthlyReportFileName,
-  monthlyReportToBuffer,
+  Counts,
+  NationalFigures,
+  nationalFigures,
   reportCounts,
   sumCounts,
-  workbookToBuffer,
-} from './monthly-report.workbook';
+  TrendPoint,
+  trendMonths,
+  trendPoints,
+  zeroCounts,
+} from './monthly-report.view';
+import { monthlyReportFileName, monthlyReportToBuffer, workbookToBuffer } from './monthly-report.workbook';
 import { buildNationalWorkbook, nationalReportFileName } from './national-report.workbook';
 
 export interface WorkbookFile {
   filename: string;
   content: Buffer;
 }
+
+/** The last months' counts, per unit and national, for the charts and the national summary. */
+export interface Trend {
+  national: TrendPoint[];
+  unit(group: GroupKey): TrendPoint[];
+}
+
+// A month's mails attach up to a hundred workbooks, each with its unit's chart: the months behind them are read once.
+const TREND_CACHE_MS = 10 * 60_000;
 
 @Injectable()
 export class MonthlyReportService {
@@ -42,22 +54,9 @@ export class MonthlyReportService {
     private readonly reports: MonthlyReportRepository,
     private readonly config: AppConfig,
     private readonly clock: Clock,
-    private readonly mailer: MonthlyReportMailer,
   ) {}
 
-  /** Builds (and, from the cron, mails) the monthly reports; see `planMonthlyReportRun` for what a run covers. */
-  @OnJob({ name: 'monthly-report', schedule: 'monthlyReport' })
-  async run(ctx: JobContext): Promise<void> {
-    const { from, to, mail } = planMonthlyReportRun(ctx.params, ctx.now, this.config.monthlyReport.firstMonth);
-    const months = monthsBetween(from, to);
-    ctx.setTotal(months.length);
-    await this.rebuild(from, to, ctx);
-    if (!mail) return;
-    for (const month of months) {
-      const { queued, sent, retried } = await this.mailer.mailMonth(month, ctx.now);
-      ctx.logger.log(`${formatYearMonth(month)}: ${queued} mail(s) queued, ${sent} sent, ${retried} to retry`);
-    }
-  }
+  private readonly trends = new Map<string, { at: number; trend: Promise<Trend> }>();
 
   /**
    * Rebuilds every group's report for each month from `from` to `to`, one month per transaction, from a handful of
@@ -66,6 +65,7 @@ export class MonthlyReportService {
    * before. The first report month has no previous one.
    */
   async rebuild(from: YearMonth, to: YearMonth, ctx: JobContext): Promise<void> {
+    this.trends.clear();
     const configuredGroups = await this.source.listGroups();
     const lookBehind = monthIndex(from) > monthIndex(this.config.monthlyReport.firstMonth);
     let previous: GroupCounts | null = null;
@@ -108,14 +108,68 @@ export class MonthlyReportService {
     if (!report) {
       throw new NotFoundException(`Aucun rapport mensuel pour l'unité ${groupSlug(group)} en ${this.period(month)}.`);
     }
-    return { filename: monthlyReportFileName(report), content: await monthlyReportToBuffer(report, this.clock.now()) };
+    return this.unitWorkbookOf(report);
+  }
+
+  /** The workbook of a report already read, with its unit's chart. */
+  async unitWorkbookOf(report: MonthlyReport): Promise<WorkbookFile> {
+    const trend = (await this.trend(report)).unit(report.group);
+    return {
+      filename: monthlyReportFileName(report),
+      content: await monthlyReportToBuffer({ report, trend, generatedAt: this.clock.now() }),
+    };
+  }
+
+  /**
+   * The TREND_MONTHS months ending with `month`. A month never built is unknown (null), a unit without a report in a
+   * built month is zero.
+   */
+  trend(month: YearMonth): Promise<Trend> {
+    const key = formatYearMonth(month);
+    const now = this.clock.now().getTime();
+    const cached = this.trends.get(key);
+    if (cached && now - cached.at < TREND_CACHE_MS) return cached.trend;
+    const trend = this.readTrend(month);
+    this.trends.set(key, { at: now, trend });
+    trend.catch(() => this.trends.delete(key));
+    return trend;
+  }
+
+  private async readTrend(last: YearMonth): Promise<Trend> {
+    const months = trendMonths(last);
+    const byMonth = new Map<string, Map<string, Counts>>();
+    for (const m of months) {
+      const reports = await this.reports.listMonth(m);
+      if (reports.length > 0) byMonth.set(formatYearMonth(m), countsByGroup(reports));
+    }
+    return {
+      national: trendPoints(months, (m) => {
+        const units = byMonth.get(formatYearMonth(m));
+        if (!units) return null;
+        const total = zeroCounts();
+        for (const counts of units.values()) addCounts(total, counts);
+        return total;
+      }),
+      unit: (group) =>
+        trendPoints(months, (m) => {
+          const units = byMonth.get(formatYearMonth(m));
+          return units ? (units.get(groupKey(group)) ?? zeroCounts()) : null;
+        }),
+    };
+  }
+
+  /** The national figures of the month, with the last 12 months: what the national mail shows. */
+  async nationalSummary(month: YearMonth): Promise<NationalFigures> {
+    const reports = await this.listMonth(month);
+    return nationalFigures(month, reports, (await this.trend(month)).national);
   }
 
   /** One line per group for the month, and the national month-by-month totals of its year up to that month. */
   async nationalWorkbook(month: YearMonth): Promise<WorkbookFile> {
     const reports = await this.listMonth(month);
     const yearTotals = (await this.reports.yearTotals(month.year)).filter((m) => m.month <= month.month);
-    const workbook = buildNationalWorkbook({ ...month, reports, yearTotals, generatedAt: this.clock.now() });
+    const { national: trend } = await this.trend(month);
+    const workbook = buildNationalWorkbook({ ...month, reports, yearTotals, trend, generatedAt: this.clock.now() });
     return { filename: nationalReportFileName(month.year, month.month), content: await workbookToBuffer(workbook) };
   }
 

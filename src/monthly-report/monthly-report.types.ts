@@ -9,12 +9,25 @@ export interface ProcessingTime {
   p90: number | null;
 }
 
+/** A refused or sans-suite dossier as the workbook lists it. */
+export interface DecidedDossier {
+  /** DS dossier number; null when the link does not end with one. */
+  number: number | null;
+  /** Paris day of the decision, `YYYY-MM-DD`; null in reports built before it was stored. */
+  decidedOn: string | null;
+  /** Trimmed nationality, NOT_PROVIDED when missing; null in reports built before it was stored. */
+  nationality: string | null;
+  url: string;
+}
+
 export interface CategoryStats {
   count: number;
   /** Nationality → number of dossiers, most frequent first; missing nationality under NOT_PROVIDED. */
   countries: Record<string, number>;
   /** DS instructor URLs of the dossiers, by decision date. */
   dossiers: string[];
+  /** Refused and sans-suite categories only: the same dossiers, in the same order, with what staff look up first. */
+  decided?: DecidedDossier[];
   processingDays: ProcessingTime;
 }
 

@@ -1,103 +1,28 @@
 import type ExcelJS from 'exceljs';
 import { loadExcelJS } from '../excel/exceljs';
+import { a4Landscape, calendarDayCell, HYPERLINK_FONT, linkCell, safeCell, safeText } from '../excel/cells';
 import { formatYearMonth } from '../common/paris-time';
-import { DossierGroup } from '../dossier-source/dossier';
+import { svgToPng, trendChartSvg, CHART_HEIGHT, CHART_WIDTH } from './monthly-report.chart';
 import { frenchMonthName } from './french-months';
-import { CategoryKey, MonthlyReport } from './monthly-report.types';
-
-// ---------------------------------------------------------------------------------------------------------------------
-// Presentation vocabulary shared by the per-unit workbook, the national workbook and the mail, so that the three say
-// the same thing with the same words.
-
-export const CATEGORY_KEYS: readonly CategoryKey[] = [
-  'more3Months',
-  'less3Months',
-  'unknownDuration',
-  'refused',
-  'withoutContinuation',
-];
-
-export const ACCEPTED_KEYS: readonly CategoryKey[] = ['more3Months', 'less3Months', 'unknownDuration'];
-
-export const CATEGORY_LABELS: Record<CategoryKey, string> = {
-  more3Months: 'APT + 3 mois',
-  less3Months: 'APT - 3 mois',
-  unknownDuration: 'APT durée non renseignée',
-  refused: 'APT refusées',
-  withoutContinuation: 'APT sans suite',
-};
-
-/** Shown where a figure does not exist (no decided dossier with both dates, no previous report). */
-export const NOT_AVAILABLE = '—';
-
-/** The group label, with the type spelled out for introductions: Paris has both under the same id and label (B6). */
-export function groupDisplayLabel(group: DossierGroup): string {
-  return group.type === 'introduction' ? `${group.label} (introduction)` : group.label;
-}
-
-/** Units in a stable order: by id (numeric-aware, so `2A` and `02` sort sensibly), autorisation before introduction. */
-export function compareGroups(a: DossierGroup, b: DossierGroup): number {
-  const byId = a.id.localeCompare(b.id, 'fr', { numeric: true });
-  if (byId !== 0) return byId;
-  return a.type === b.type ? 0 : a.type === 'autorisation' ? -1 : 1;
-}
-
-export function reportCounts(report: MonthlyReport): Record<CategoryKey, number> {
-  const counts = {} as Record<CategoryKey, number>;
-  for (const key of CATEGORY_KEYS) counts[key] = report.categories[key].count;
-  return counts;
-}
-
-export function sumCounts(counts: Record<CategoryKey, number>, keys: readonly CategoryKey[] = CATEGORY_KEYS): number {
-  return keys.reduce((sum, key) => sum + counts[key], 0);
-}
-
-/**
- * The categories worth a line: the unknown-duration one only when it holds dossiers this month or held some last
- * month (a drop to zero is news too). It is a data-quality residue and would otherwise be a line of zeros.
- */
-export function visibleCategories(report: MonthlyReport): CategoryKey[] {
-  const unknownMatters =
-    report.categories.unknownDuration.count > 0 || (report.previousCounts?.unknownDuration ?? 0) > 0;
-  return CATEGORY_KEYS.filter((key) => key !== 'unknownDuration' || unknownMatters);
-}
-
-/**
- * At most `limit` nationalities, most frequent first. Ties keep the object's key order (first seen), which the
- * stable sort guarantees; the original took one too many (B7).
- */
-export function topCountries(countries: Record<string, number>, limit: number): Array<[string, number]> {
-  return Object.entries(countries)
-    .sort((a, b) => b[1] - a[1])
-    .slice(0, limit);
-}
-
-/** Merges nationality counts of several categories, keeping first-seen order for ties. */
-export function mergeCountries(reports: Array<Record<string, number>>): Record<string, number> {
-  const merged: Record<string, number> = {};
-  for (const countries of reports) {
-    for (const [country, count] of Object.entries(countries)) merged[country] = (merged[country] ?? 0) + count;
-  }
-  return merged;
-}
-
-/** `+3`, `-2` or `=`. */
-export function signedDifference(current: number, previous: number): string {
-  const diff = current - previous;
-  if (diff === 0) return '=';
-  return diff > 0 ? `+${diff}` : `${diff}`;
-}
-
-/** Days to one decimal: medians of even-sized sets and percentiles may be fractional, more digits is noise. */
-export function roundDays(days: number | null): number | null {
-  return days === null ? null : Math.round(days * 10) / 10;
-}
+import { MonthlyReport } from './monthly-report.types';
+import {
+  ACCEPTED_LABEL,
+  CATEGORY_LABELS,
+  decidedDossiers,
+  FigureLine,
+  NATIONALITIES_SCOPE,
+  NOT_AVAILABLE,
+  TOP_NATIONALITIES,
+  topCountries,
+  TrendPoint,
+  TREND_MONTHS,
+  unitFigures,
+} from './monthly-report.view';
 
 // ---------------------------------------------------------------------------------------------------------------------
 // Workbook plumbing shared with the national workbook.
 
 const CENTER: Partial<ExcelJS.Alignment> = { vertical: 'middle', horizontal: 'center' };
-const HYPERLINK_FONT: Partial<ExcelJS.Font> = { color: { argb: 'FF0563C1' }, underline: true };
 
 /** A workbook signed `Work In France` and dated from the caller's clock, so the same input gives the same content. */
 export function createReportWorkbook(generatedAt: Date): ExcelJS.Workbook {
@@ -116,7 +41,7 @@ function allBorders(style: ExcelJS.BorderStyle): Partial<ExcelJS.Borders> {
 /** The original sheet title: size 16 bold, centered, double border, merged from B to `lastColumn`. */
 export function addSheetTitle(sheet: ExcelJS.Worksheet, title: string, lastColumn = 10): void {
   const cell = sheet.getCell(2, 2);
-  cell.value = title;
+  cell.value = safeText(title);
   cell.font = { size: 16, bold: true };
   cell.alignment = CENTER;
   cell.border = allBorders('double');
@@ -141,18 +66,11 @@ export async function workbookToBuffer(workbook: ExcelJS.Workbook): Promise<Buff
 // ---------------------------------------------------------------------------------------------------------------------
 // The per-unit workbook.
 
-const TOP_COUNTRIES = 10;
-const LEFT_BLOCK = 2; // B
-const RIGHT_BLOCK = 7; // G
-const BLOCKS_ROW = 10;
-/** First row after the two top-10 blocks at their largest (header at 16, ten countries down to 26) and a gap. */
-const DETAILS_ROW = 28;
-
 type ReportFileInfo = Pick<MonthlyReport, 'year' | 'month' | 'group'>;
 
 export const XLSX_CONTENT_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
-/** `WIF_2020-09_ud75.xlsx`, and `WIF_2020-09_ud75-introduction.xlsx` so that Paris' two groups never collide (B6). */
+/** `WIF_2020-09_ud75.xlsx`, and `WIF_2020-09_ud75-introduction.xlsx` so that Paris' two groups never collide. */
 export function monthlyReportFileName(report: ReportFileInfo): string {
   // The id ends up in a Content-Disposition header and a mail attachment name: keep it to harmless characters.
   const id = report.group.id.replace(/[^A-Za-z0-9_-]/g, '_');
@@ -160,169 +78,240 @@ export function monthlyReportFileName(report: ReportFileInfo): string {
   return `WIF_${formatYearMonth(report)}_ud${id}${suffix}.xlsx`;
 }
 
-export function buildMonthlyReportWorkbook(report: MonthlyReport, generatedAt: Date): ExcelJS.Workbook {
+export interface UnitWorkbookInput {
+  report: MonthlyReport;
+  /** The last months of this unit, the report month last; no chart when empty. */
+  trend: TrendPoint[];
+  generatedAt: Date;
+}
+
+// The synthesis sheet is a grid of columns B to G: three nationality blocks of two columns side by side, and the
+// detail table below them over the same columns, so that it prints on one A4 landscape page.
+const FIRST = 2; // B
+const WIDTHS = [26, 11, 24, 11, 24, 12];
+const BLOCKS_ROW = 9;
+const DETAILS_ROW = BLOCKS_ROW + 5 + TOP_NATIONALITIES + 2;
+const EVOLUTION_FORMAT = '+0;-0;0';
+const DAYS_FORMAT = '0.0';
+
+export function chartTitle(label: string): string {
+  return `${label} – ${TREND_MONTHS} derniers mois`;
+}
+
+export function buildMonthlyReportWorkbook({ report, trend, generatedAt }: UnitWorkbookInput): ExcelJS.Workbook {
   const workbook = createReportWorkbook(generatedAt);
   const prefix = formatYearMonth(report);
+  const figures = unitFigures(report);
 
-  const synthesis = addReportSheet(workbook, `${prefix} - Synthèse`);
-  addSheetTitle(synthesis, 'Rapport Mensuel - synthèse');
-  writeSummary(synthesis, report);
-  writeAcceptedBlock(synthesis, 'APT + 3mois', LEFT_BLOCK, report.categories.more3Months);
-  writeAcceptedBlock(synthesis, 'APT - 3mois', RIGHT_BLOCK, report.categories.less3Months);
-  writeDetails(synthesis, report);
-
-  writeDossierSheet(
-    addReportSheet(workbook, `${prefix} - dossiers refusés`),
-    'Rapport Mensuel - dossiers refusés',
-    report.categories.refused.dossiers,
+  const synthesis = workbook.addWorksheet(`${prefix} - Synthèse`, a4Landscape());
+  WIDTHS.forEach((width, index) => (synthesis.getColumn(FIRST + index).width = width));
+  addSheetTitle(synthesis, `Rapport mensuel – ${figures.label} – ${figures.period}`, FIRST + WIDTHS.length - 1);
+  writeSummary(synthesis, report, figures.accepted);
+  writeNationalityBlock(
+    synthesis,
+    FIRST,
+    `${ACCEPTED_LABEL} (${NATIONALITIES_SCOPE})`,
+    figures.accepted,
+    figures.nationalities,
   );
+  for (const [key, column] of [
+    ['more3Months', FIRST + 2],
+    ['less3Months', FIRST + 4],
+  ] as const) {
+    const stats = report.categories[key];
+    writeNationalityBlock(
+      synthesis,
+      column,
+      CATEGORY_LABELS[key],
+      stats.count,
+      topCountries(stats.countries, TOP_NATIONALITIES),
+    );
+  }
+  const afterDetails = writeDetails(synthesis, figures.lines, figures.total, figures.previousMonthName);
+  if (trend.length > 0) addChart(workbook, synthesis, afterDetails + 1, trend, chartTitle(figures.label));
+
+  writeDossierSheet(workbook, `${prefix} - dossiers refusés`, 'Dossiers refusés', decidedDossiers(report, 'refused'));
   writeDossierSheet(
-    addReportSheet(workbook, `${prefix} - dossiers sans suite`),
-    'Rapport Mensuel - dossiers classés sans suite',
-    report.categories.withoutContinuation.dossiers,
+    workbook,
+    `${prefix} - dossiers sans suite`,
+    'Dossiers classés sans suite',
+    decidedDossiers(report, 'withoutContinuation'),
   );
   return workbook;
 }
 
-export function monthlyReportToBuffer(report: MonthlyReport, generatedAt: Date): Promise<Buffer> {
-  return workbookToBuffer(buildMonthlyReportWorkbook(report, generatedAt));
+export function monthlyReportToBuffer(input: UnitWorkbookInput): Promise<Buffer> {
+  return workbookToBuffer(buildMonthlyReportWorkbook(input));
 }
 
-function addReportSheet(workbook: ExcelJS.Workbook, name: string): ExcelJS.Worksheet {
-  const sheet = workbook.addWorksheet(name);
-  for (const column of [LEFT_BLOCK, LEFT_BLOCK + 1, RIGHT_BLOCK, RIGHT_BLOCK + 1]) sheet.getColumn(column).width = 15;
-  return sheet;
-}
-
-/** Label/value pairs down two columns, both centered, as the original `addData`. */
+/** Label/value pairs down two columns. */
 function writePairs(sheet: ExcelJS.Worksheet, row: number, column: number, pairs: Array<[string, ExcelJS.CellValue]>) {
   pairs.forEach(([label, value], index) => {
-    centered(sheet.getCell(row + index, column), label);
+    const labelCell = sheet.getCell(row + index, column);
+    labelCell.value = label;
+    labelCell.font = { bold: true };
     centered(sheet.getCell(row + index, column + 1), value);
   });
 }
 
-function writeSummary(sheet: ExcelJS.Worksheet, report: MonthlyReport): void {
-  const counts = reportCounts(report);
-  writePairs(sheet, 4, LEFT_BLOCK, [
-    ['Année', String(report.year)],
+function writeSummary(sheet: ExcelJS.Worksheet, report: MonthlyReport, accepted: number): void {
+  writePairs(sheet, 4, FIRST, [
+    ['Année', report.year],
     ['Mois', frenchMonthName(report.month)],
-    ['Département', groupDisplayLabel(report.group)],
   ]);
-  writePairs(sheet, 4, RIGHT_BLOCK, [
-    ['APT acceptées', sumCounts(counts, ACCEPTED_KEYS)],
-    ['APT refusées', counts.refused],
-    ['APT sans suite', counts.withoutContinuation],
+  const unit = sheet.getCell(6, FIRST);
+  unit.value = 'Unité';
+  unit.font = { bold: true };
+  sheet.getCell(6, FIRST + 1).value = safeText(
+    report.group.type === 'introduction' ? `${report.group.label} (introduction)` : report.group.label,
+  );
+  writePairs(sheet, 4, FIRST + 4, [
+    [ACCEPTED_LABEL, accepted],
+    [CATEGORY_LABELS.refused, report.categories.refused.count],
+    [CATEGORY_LABELS.withoutContinuation, report.categories.withoutContinuation.count],
   ]);
 }
 
-function writeAcceptedBlock(
+/** A block of two columns: its title, the number of dossiers, then the top 10 nationalities. */
+function writeNationalityBlock(
   sheet: ExcelJS.Worksheet,
-  title: string,
   column: number,
-  stats: MonthlyReport['categories'][CategoryKey],
+  title: string,
+  count: number,
+  nationalities: Array<[string, number]>,
 ): void {
   const titleCell = sheet.getCell(BLOCKS_ROW, column);
   titleCell.value = title;
-  titleCell.font = { size: 14, bold: true };
+  titleCell.font = { size: 12, bold: true };
+  titleCell.alignment = { vertical: 'middle', wrapText: true };
   titleCell.border = allBorders('thin');
-  sheet.mergeCells(BLOCKS_ROW, column, BLOCKS_ROW, column + 3);
+  sheet.mergeCells(BLOCKS_ROW, column, BLOCKS_ROW, column + 1);
+  sheet.getRow(BLOCKS_ROW).height = 45;
 
-  writePairs(sheet, BLOCKS_ROW + 2, column, [['Acceptées', stats.count]]);
+  writePairs(sheet, BLOCKS_ROW + 1, column, [['Dossiers', count]]);
+  const subtitle = sheet.getCell(BLOCKS_ROW + 3, column);
+  subtitle.value = `Top ${TOP_NATIONALITIES} des nationalités`;
+  subtitle.font = { italic: true };
+  sheet.mergeCells(BLOCKS_ROW + 3, column, BLOCKS_ROW + 3, column + 1);
 
-  const subtitle = sheet.getCell(BLOCKS_ROW + 4, column);
-  subtitle.value = 'Top 10 des nationalités les plus concernées';
-  subtitle.font = { size: 12, bold: true, underline: true };
-  sheet.mergeCells(BLOCKS_ROW + 4, column, BLOCKS_ROW + 4, column + 3);
-
-  const headerRow = BLOCKS_ROW + 6;
+  const headerRow = BLOCKS_ROW + 4;
   ['Nationalité', 'Nombre'].forEach((header, index) => {
     const cell = sheet.getCell(headerRow, column + index);
     cell.value = header;
     styleHeader(cell);
+    cell.border = { bottom: { style: 'thin' } };
   });
-  writePairs(sheet, headerRow + 1, column, topCountries(stats.countries, TOP_COUNTRIES));
+  nationalities.forEach(([country, n], index) => {
+    sheet.getCell(headerRow + 1 + index, column).value = safeText(country);
+    centered(sheet.getCell(headerRow + 1 + index, column + 1), n);
+  });
 }
 
-/**
- * What the original lacked: processing time and the change against last month, one line per category, under the
- * two blocks at a fixed row so the layout does not move with the length of the top 10.
- */
-function writeDetails(sheet: ExcelJS.Worksheet, report: MonthlyReport): void {
-  for (const column of [4, 5, 6]) sheet.getColumn(column).width = 15;
-
-  const titleCell = sheet.getCell(DETAILS_ROW, LEFT_BLOCK);
+/** Count, processing time and change against last month, one line per category; returns the last row written. */
+function writeDetails(sheet: ExcelJS.Worksheet, lines: FigureLine[], total: FigureLine, previousMonth: string): number {
+  const titleCell = sheet.getCell(DETAILS_ROW, FIRST);
   titleCell.value = 'Détail par catégorie';
   titleCell.font = { size: 14, bold: true };
   titleCell.border = allBorders('thin');
-  sheet.mergeCells(DETAILS_ROW, LEFT_BLOCK, DETAILS_ROW, LEFT_BLOCK + 3);
+  sheet.mergeCells(DETAILS_ROW, FIRST, DETAILS_ROW, FIRST + 1);
 
-  const groupRow = DETAILS_ROW + 2;
-  styleHeader(sheet.getCell(groupRow, 5));
-  sheet.getCell(groupRow, 5).value = 'Délai de traitement (jours)';
-  sheet.mergeCells(groupRow, 5, groupRow, 6);
-  styleHeader(sheet.getCell(groupRow, 7));
-  sheet.getCell(groupRow, 7).value = 'Évolution vs mois précédent';
-  sheet.mergeCells(groupRow, 7, groupRow, 8);
-
-  const headerRow = groupRow + 1;
-  const headers: Array<[number, string]> = [
-    [2, 'Catégorie'],
-    [4, 'Nombre'],
-    [5, 'Médiane'],
-    [6, '90e centile'],
-    [7, 'Mois précédent'],
-    [8, 'Évolution'],
+  const headerRow = DETAILS_ROW + 2;
+  sheet.getRow(headerRow).height = 30;
+  const headers = [
+    'Catégorie',
+    'Nombre',
+    'Délai médian (jours)',
+    'Délai 90e centile (jours)',
+    `Nombre en ${previousMonth}`,
+    'Évolution',
   ];
-  for (const [column, header] of headers) {
-    const cell = sheet.getCell(headerRow, column);
+  headers.forEach((header, index) => {
+    const cell = sheet.getCell(headerRow, FIRST + index);
     cell.value = header;
     styleHeader(cell);
     cell.border = { bottom: { style: 'thin' } };
-  }
-  sheet.mergeCells(headerRow, 2, headerRow, 3);
+  });
 
-  const previous = report.previousCounts;
   let row = headerRow + 1;
-  for (const key of visibleCategories(report)) {
-    const stats = report.categories[key];
-    writeDetailRow(sheet, row, CATEGORY_LABELS[key], stats.count, previous ? previous[key] : null);
-    centered(sheet.getCell(row, 5), roundDays(stats.processingDays.median) ?? NOT_AVAILABLE);
-    centered(sheet.getCell(row, 6), roundDays(stats.processingDays.p90) ?? NOT_AVAILABLE);
+  for (const line of [...lines, total]) {
+    const bold = line.key === 'total';
+    const values: ExcelJS.CellValue[] = [
+      line.label,
+      line.count,
+      bold ? null : (line.medianDays ?? NOT_AVAILABLE),
+      bold ? null : (line.p90Days ?? NOT_AVAILABLE),
+      line.previous ?? NOT_AVAILABLE,
+      line.previous === null ? NOT_AVAILABLE : line.count - line.previous,
+    ];
+    values.forEach((value, index) => {
+      const cell = index === 0 ? sheet.getCell(row, FIRST) : centered(sheet.getCell(row, FIRST + index), value);
+      if (index === 0) cell.value = value;
+      if (index === 2 || index === 3) cell.numFmt = DAYS_FORMAT;
+      if (index === 5) cell.numFmt = EVOLUTION_FORMAT;
+      if (bold) {
+        cell.font = { bold: true };
+        cell.border = { top: { style: 'thin' } };
+      }
+    });
     row++;
   }
-  // A total has no processing time: the median of a union is not derivable from the medians of its parts.
-  writeDetailRow(sheet, row, 'Total', sumCounts(reportCounts(report)), previous ? sumCounts(previous) : null);
-  for (const column of [2, 4, 7, 8]) sheet.getCell(row, column).font = { bold: true };
+  return row;
 }
 
-function writeDetailRow(sheet: ExcelJS.Worksheet, row: number, label: string, count: number, previous: number | null) {
-  centered(sheet.getCell(row, 2), label);
-  sheet.mergeCells(row, 2, row, 3);
-  centered(sheet.getCell(row, 4), count);
-  centered(sheet.getCell(row, 7), previous ?? NOT_AVAILABLE);
-  centered(sheet.getCell(row, 8), previous === null ? NOT_AVAILABLE : signedDifference(count, previous));
+/** The 12-month chart as a PNG image below the figures. */
+function addChart(
+  workbook: ExcelJS.Workbook,
+  sheet: ExcelJS.Worksheet,
+  row: number,
+  trend: TrendPoint[],
+  title: string,
+): void {
+  const png = svgToPng(trendChartSvg(trend, title));
+  // exceljs declares its own `Buffer` type; a Node buffer is what it takes at runtime.
+  const image = workbook.addImage({ buffer: png as unknown as ExcelJS.Buffer, extension: 'png' });
+  sheet.addImage(image, { tl: { col: FIRST - 1, row }, ext: { width: CHART_WIDTH, height: CHART_HEIGHT } });
 }
 
-/** One DS URL per row from B4, merged B:F as the original; always written so every workbook has the same sheets. */
-function writeDossierSheet(sheet: ExcelJS.Worksheet, title: string, urls: string[]): void {
-  addSheetTitle(sheet, title);
-  if (urls.length === 0) {
-    centered(sheet.getCell(4, 2), 'Aucun dossier');
-    sheet.mergeCells(4, 2, 4, 6);
+const DOSSIER_HEADER_ROW = 4;
+
+/**
+ * One dossier per row: number, decision day, nationality, link; header frozen and filterable, repeated on each
+ * printed page. Always written, so that every workbook has the same sheets.
+ */
+function writeDossierSheet(
+  workbook: ExcelJS.Workbook,
+  name: string,
+  title: string,
+  dossiers: ReturnType<typeof decidedDossiers>,
+): void {
+  const sheet = workbook.addWorksheet(name, {
+    ...a4Landscape(`${DOSSIER_HEADER_ROW}:${DOSSIER_HEADER_ROW}`),
+    views: [{ state: 'frozen', ySplit: DOSSIER_HEADER_ROW }],
+  });
+  [14, 16, 26, 24].forEach((width, index) => (sheet.getColumn(FIRST + index).width = width));
+  addSheetTitle(sheet, `${title} (${dossiers.length})`, FIRST + 3);
+  ['N° dossier', 'Date de décision', 'Nationalité', 'Lien démarches-simplifiées'].forEach((header, index) => {
+    const cell = sheet.getCell(DOSSIER_HEADER_ROW, FIRST + index);
+    cell.value = header;
+    styleHeader(cell);
+    cell.border = { bottom: { style: 'thin' } };
+  });
+  if (dossiers.length === 0) {
+    sheet.getCell(DOSSIER_HEADER_ROW + 1, FIRST).value = 'Aucun dossier';
     return;
   }
-  urls.forEach((url, index) => {
-    const row = 4 + index;
-    const cell = sheet.getCell(row, 2);
-    // Only web links become hyperlinks: the URL comes from stored data and a `javascript:` or `file:` link in a
-    // spreadsheet is a trap.
-    if (/^https?:\/\//i.test(url)) {
-      centered(cell, { text: url, hyperlink: url });
-      cell.font = HYPERLINK_FONT;
-    } else {
-      centered(cell, url);
-    }
-    sheet.mergeCells(row, 2, row, 6);
+  sheet.autoFilter = {
+    from: { row: DOSSIER_HEADER_ROW, column: FIRST },
+    to: { row: DOSSIER_HEADER_ROW, column: FIRST + 3 },
+  };
+  dossiers.forEach((dossier, index) => {
+    const row = DOSSIER_HEADER_ROW + 1 + index;
+    centered(sheet.getCell(row, FIRST), dossier.number);
+    const day = centered(sheet.getCell(row, FIRST + 1), calendarDayCell(dossier.decidedOn));
+    day.numFmt = 'dd/mm/yyyy';
+    sheet.getCell(row, FIRST + 2).value = safeCell(dossier.nationality);
+    const link = sheet.getCell(row, FIRST + 3);
+    link.value = linkCell(dossier.url, 'Ouvrir le dossier');
+    if (typeof link.value === 'object' && link.value !== null) link.font = HYPERLINK_FONT;
   });
 }

@@ -3,6 +3,7 @@ import { readFileSync } from 'fs';
 import { join } from 'path';
 import { CategoryKey, MonthlyReport } from './monthly-report.types';
 import { workbookToBuffer } from './monthly-report.workbook';
+import { trendMonths, trendPoints } from './monthly-report.view';
 import { buildNationalWorkbook, NationalWorkbookInput, nationalReportFileName } from './national-report.workbook';
 
 const FIXTURES = join(__dirname, '../../test/fixtures/monthly-report');
@@ -95,6 +96,14 @@ describe('national workbook, September 2020', () => {
     expect(workbook.modified).toEqual(GENERATED_AT);
   });
 
+  it('prints every sheet on A4 landscape one page wide, the header row on each page, and freezes it', () => {
+    for (const ws of workbook.worksheets) {
+      expect(ws.pageSetup).toMatchObject({ paperSize: 9, orientation: 'landscape', fitToPage: true, fitToWidth: 1 });
+      expect(ws.pageSetup.printTitlesRow).toBe('4:4');
+      expect(ws.views[0]).toMatchObject({ state: 'frozen', ySplit: 4 });
+    }
+  });
+
   it('lists one row per unit sorted by id then type, and a bold totals row', () => {
     const ws = workbook.getWorksheet('2020-09 - National')!;
     expect(ws.getCell('B2').value).toBe('Rapport Mensuel national - septembre 2020');
@@ -149,7 +158,7 @@ describe('buildNationalWorkbook input checks', () => {
     expect(() => buildNationalWorkbook(input({ reports: [stray] }))).toThrow(/2020-08.*unit 75/);
   });
 
-  it('refuses two reports for the same unit and type (B6)', () => {
+  it('refuses two reports for the same unit and type', () => {
     const paris = loadReport('paris-2020-09.json');
     expect(() => buildNationalWorkbook(input({ reports: [paris, paris] }))).toThrow(/75\/autorisation/);
   });
@@ -173,5 +182,23 @@ describe('buildNationalWorkbook input checks', () => {
       ['Total', null, 0, 0, 0, 0, 0, 0, '—', '—'],
     ]);
     expect(rows(workbook.getWorksheet('2020 - Mois par mois')!, 5, 5, 8)).toEqual([['Total', 0, 0, 0, 0, 0, 0]]);
+  });
+});
+
+describe('national workbook with the last twelve months', () => {
+  it('adds a sheet with one row per month, a dash for a month without report, and the chart', async () => {
+    const trend = trendPoints(trendMonths({ year: 2020, month: 9 }), (m) =>
+      m.month === 10 ? null : counts([m.month, 1, 0, 2, 0]),
+    );
+    const bytes = await workbookToBuffer(buildNationalWorkbook(input({ trend })));
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(bytes as unknown as ExcelJS.Buffer);
+    const ws = workbook.getWorksheet('12 derniers mois')!;
+    expect(rows(ws, 5, 6, 8)).toEqual([
+      ['octobre 2019', '—', null, null, null, null, null],
+      ['novembre 2019', 11, 1, 0, 2, 0, 14],
+    ]);
+    expect(rows(ws, 16, 16, 8)).toEqual([['septembre 2020', 9, 1, 0, 2, 0, 12]]);
+    expect(ws.getImages()).toHaveLength(1);
   });
 });

@@ -1,19 +1,24 @@
 import type ExcelJS from 'exceljs';
+import { a4Landscape, safeText } from '../excel/cells';
 import { formatYearMonth } from '../common/paris-time';
+import { CHART_HEIGHT, CHART_WIDTH, trendChartPng } from './monthly-report.chart';
 import { frenchMonthName, frenchMonthYear } from './french-months';
-import { CategoryKey, MonthCounts, MonthlyReport } from './monthly-report.types';
+import { MonthCounts, MonthlyReport } from './monthly-report.types';
 import {
-  addSheetTitle,
+  addCounts,
+  CATEGORY_HEADERS,
   CATEGORY_KEYS,
-  centered,
   compareGroups,
-  createReportWorkbook,
+  Counts,
   NOT_AVAILABLE,
   reportCounts,
   roundDays,
-  styleHeader,
   sumCounts,
-} from './monthly-report.workbook';
+  TrendPoint,
+  TREND_MONTHS,
+  zeroCounts,
+} from './monthly-report.view';
+import { addSheetTitle, centered, createReportWorkbook, styleHeader } from './monthly-report.workbook';
 
 export interface NationalWorkbookInput {
   year: number;
@@ -23,17 +28,10 @@ export interface NationalWorkbookInput {
   reports: MonthlyReport[];
   /** National counts of the months of `year` to show, typically January up to `month`. */
   yearTotals: MonthCounts[];
+  /** National counts of the last months, the report month last; no trend sheet when empty. */
+  trend?: TrendPoint[];
   generatedAt: Date;
 }
-
-/** Shorter than the per-unit labels: these are column headers over numbers. */
-const COUNT_HEADERS: Record<CategoryKey, string> = {
-  more3Months: 'APT + 3 mois',
-  less3Months: 'APT - 3 mois',
-  unknownDuration: 'Durée non renseignée',
-  refused: 'Refusées',
-  withoutContinuation: 'Sans suite',
-};
 
 const TYPE_LABELS = { autorisation: 'Autorisation', introduction: 'Introduction' } as const;
 const HEADER_ROW = 4;
@@ -47,6 +45,7 @@ export function buildNationalWorkbook(input: NationalWorkbookInput): ExcelJS.Wor
   const workbook = createReportWorkbook(input.generatedAt);
   writeUnitsSheet(workbook, input);
   writeMonthsSheet(workbook, input);
+  if (input.trend && input.trend.length > 0) writeTrendSheet(workbook, input.trend);
   return workbook;
 }
 
@@ -72,7 +71,10 @@ function assertConsistent({ year, month, reports, yearTotals }: NationalWorkbook
 }
 
 function prepareSheet(workbook: ExcelJS.Workbook, name: string, title: string, widths: number[]): ExcelJS.Worksheet {
-  const sheet = workbook.addWorksheet(name, { views: [{ state: 'frozen', ySplit: HEADER_ROW }] });
+  const sheet = workbook.addWorksheet(name, {
+    ...a4Landscape(`${HEADER_ROW}:${HEADER_ROW}`),
+    views: [{ state: 'frozen', ySplit: HEADER_ROW }],
+  });
   widths.forEach((width, index) => (sheet.getColumn(2 + index).width = width));
   addSheetTitle(sheet, title, 1 + widths.length);
   return sheet;
@@ -98,16 +100,8 @@ function writeRow(sheet: ExcelJS.Worksheet, row: number, values: ExcelJS.CellVal
   });
 }
 
-function countValues(counts: Record<CategoryKey, number>): number[] {
+function countValues(counts: Counts): number[] {
   return [...CATEGORY_KEYS.map((key) => counts[key]), sumCounts(counts)];
-}
-
-function addCounts(total: Record<CategoryKey, number>, counts: Record<CategoryKey, number>): void {
-  for (const key of CATEGORY_KEYS) total[key] += counts[key];
-}
-
-function zeroCounts(): Record<CategoryKey, number> {
-  return { more3Months: 0, less3Months: 0, unknownDuration: 0, refused: 0, withoutContinuation: 0 };
 }
 
 function writeUnitsSheet(workbook: ExcelJS.Workbook, { year, month, reports }: NationalWorkbookInput): void {
@@ -122,7 +116,7 @@ function writeUnitsSheet(workbook: ExcelJS.Workbook, { year, month, reports }: N
   writeHeaders(sheet, [
     'Unité',
     'Type',
-    ...CATEGORY_KEYS.map((key) => COUNT_HEADERS[key]),
+    ...CATEGORY_KEYS.map((key) => CATEGORY_HEADERS[key]),
     'Total',
     'Délai médian APT + 3 mois (jours)',
     'Délai médian APT - 3 mois (jours)',
@@ -134,7 +128,7 @@ function writeUnitsSheet(workbook: ExcelJS.Workbook, { year, month, reports }: N
     const counts = reportCounts(report);
     addCounts(total, counts);
     writeRow(sheet, row++, [
-      report.group.label,
+      safeText(report.group.label),
       TYPE_LABELS[report.group.type],
       ...countValues(counts),
       roundDays(report.categories.more3Months.processingDays.median) ?? NOT_AVAILABLE,
@@ -152,7 +146,7 @@ function writeMonthsSheet(workbook: ExcelJS.Workbook, { year, yearTotals }: Nati
     `Rapport Mensuel national - année ${year}`,
     [15, 14, 14, 14, 14, 14, 14],
   );
-  writeHeaders(sheet, ['Mois', ...CATEGORY_KEYS.map((key) => COUNT_HEADERS[key]), 'Total']);
+  writeHeaders(sheet, ['Mois', ...CATEGORY_KEYS.map((key) => CATEGORY_HEADERS[key]), 'Total']);
 
   const total = zeroCounts();
   let row = HEADER_ROW + 1;
@@ -161,4 +155,22 @@ function writeMonthsSheet(workbook: ExcelJS.Workbook, { year, yearTotals }: Nati
     writeRow(sheet, row++, [frenchMonthName(month), ...countValues(counts)]);
   }
   writeRow(sheet, row, ['Total', ...countValues(total)], true);
+}
+
+function writeTrendSheet(workbook: ExcelJS.Workbook, trend: TrendPoint[]): void {
+  const sheet = prepareSheet(
+    workbook,
+    `${TREND_MONTHS} derniers mois`,
+    `Rapport mensuel national – ${TREND_MONTHS} derniers mois`,
+    [15, 14, 14, 14, 14, 14, 14],
+  );
+  writeHeaders(sheet, ['Mois', ...CATEGORY_KEYS.map((key) => CATEGORY_HEADERS[key]), 'Total']);
+  let row = HEADER_ROW + 1;
+  for (const point of trend) {
+    const values = point.counts ? countValues(point.counts) : CATEGORY_KEYS.map(() => null);
+    writeRow(sheet, row++, [frenchMonthYear(point.year, point.month), ...(point.counts ? values : [NOT_AVAILABLE])]);
+  }
+  const png = trendChartPng(trend, `National – ${TREND_MONTHS} derniers mois`);
+  const image = workbook.addImage({ buffer: png as unknown as ExcelJS.Buffer, extension: 'png' });
+  sheet.addImage(image, { tl: { col: 1, row: row + 1 }, ext: { width: CHART_WIDTH, height: CHART_HEIGHT } });
 }

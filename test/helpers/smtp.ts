@@ -11,7 +11,8 @@ export interface ReceivedMail {
   text: string;
   /** The text/html part, decoded; null when there is none. */
   html: string | null;
-  attachments: Array<{ filename: string; contentType: string; content: Buffer }>;
+  /** Files, and images shown in the HTML (with their `contentId`, without angle brackets). */
+  attachments: Array<{ filename: string; contentType: string; content: Buffer; contentId?: string; inline?: boolean }>;
   raw: string;
 }
 
@@ -132,8 +133,14 @@ function toMail(raw: string, envelope: ReceivedMail['envelope'], multipart: bool
     const contentType = (part.headers['content-type'] ?? 'text/plain').split(';')[0].trim().toLowerCase();
     const disposition = part.headers['content-disposition'] ?? '';
     const filename = /filename="?([^";]+)"?/i.exec(disposition)?.[1];
-    if (/^attachment/i.test(disposition) || filename) {
-      mail.attachments.push({ filename: filename ?? '', contentType, content: decode(part) });
+    if (/^(attachment|inline)/i.test(disposition) || filename) {
+      const contentId = /^<?([^>]+)>?$/.exec(part.headers['content-id'] ?? '')?.[1];
+      mail.attachments.push({
+        filename: filename ?? '',
+        contentType,
+        content: decode(part),
+        ...(contentId ? { contentId, inline: /^inline/i.test(disposition) } : {}),
+      });
     } else if (contentType === 'text/html') {
       mail.html = decode(part).toString('utf8');
     } else if (contentType === 'text/plain') {
