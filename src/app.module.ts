@@ -10,6 +10,7 @@ import { HealthModule } from './health/health.module';
 import { JobsModule } from './jobs/jobs.module';
 import { MailModule } from './mail/mail.module';
 import { MonthlyReportModule } from './monthly-report/monthly-report.module';
+import { RetentionModule } from './retention/retention.module';
 import { SchedulerModule } from './scheduler/scheduler.module';
 import { StorageModule } from './storage/storage.module';
 import { ValidityCheckAdminModule } from './validity-check/validity-check-admin.module';
@@ -40,6 +41,7 @@ export class AppModule {
         RouterModule.register([{ path: config.adminPrefix, children: ADMIN_MODULES }]),
         AlertDigestModule,
         MailModule,
+        RetentionModule,
         DemoModule,
         ...(options.scheduler && config.schedulerEnabled ? [SchedulerModule] : []),
       ],

@@ -91,6 +91,7 @@ describe('job runs (PostgreSQL)', () => {
       { name: 'alert-email', incremental: false, schedule: 'alertEmail' },
       { name: 'mail-outbox', incremental: false, schedule: 'mailOutbox' },
       { name: 'monthly-report', incremental: false, schedule: 'monthlyReport' },
+      { name: 'retention', incremental: false, schedule: 'retention' },
       { name: 'validity-check', incremental: true, schedule: 'validityCheck' },
       { name: 'validity-check-cleaner', incremental: false, schedule: 'validityCheckCleaner' },
     ]);

@@ -30,9 +30,18 @@ export class AppConfig {
   readonly demoSeedDossiers: number;
   readonly schedulerEnabled: boolean;
   readonly crons: Record<
-    'validityCheck' | 'validityCheckCleaner' | 'alert' | 'alertEmail' | 'monthlyReport' | 'alertDigest' | 'mailOutbox',
+    | 'validityCheck'
+    | 'validityCheckCleaner'
+    | 'alert'
+    | 'alertEmail'
+    | 'monthlyReport'
+    | 'alertDigest'
+    | 'mailOutbox'
+    | 'retention',
     string
   >;
+  /** Days kept: finished job runs, and the content of finished mails. */
+  readonly retention: { jobRunDays: number; mailDays: number };
   readonly syncOverlapMs: number;
   readonly shutdownGraceMs: number;
   readonly alerts: { maxInitiatedDays: number; maxReceivedDays: number; administrationDomains: string[] };
@@ -84,7 +93,9 @@ export class AppConfig {
       monthlyReport: env.MONTHLY_REPORT_CRON,
       alertDigest: env.ALERT_DIGEST_CRON,
       mailOutbox: env.MAIL_OUTBOX_CRON,
+      retention: env.RETENTION_CRON,
     };
+    this.retention = { jobRunDays: env.JOB_RUN_RETENTION_DAYS, mailDays: env.MAIL_RETENTION_DAYS };
     this.syncOverlapMs = env.SYNC_OVERLAP_MINUTES * 60_000;
     this.shutdownGraceMs = env.SHUTDOWN_GRACE_SECONDS * 1000;
     this.alerts = {

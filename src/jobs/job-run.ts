@@ -7,6 +7,7 @@ export const JOB_NAMES = [
   'monthly-report',
   'alert-digest',
   'mail-outbox',
+  'retention',
 ] as const;
 export type JobName = (typeof JOB_NAMES)[number];
 
