@@ -11,6 +11,7 @@ import { HealthModule } from './health/health.module';
 import { JobsModule } from './jobs/jobs.module';
 import { MailModule } from './mail/mail.module';
 import { MonthlyReportModule } from './monthly-report/monthly-report.module';
+import { RetentionModule } from './retention/retention.module';
 import { SchedulerModule } from './scheduler/scheduler.module';
 import { StorageModule } from './storage/storage.module';
 import { ValidityCheckAdminModule } from './validity-check/validity-check-admin.module';
@@ -41,6 +42,7 @@ export class AppModule {
         RouterModule.register([{ path: config.adminPrefix, children: ADMIN_MODULES }]),
         AlertDigestModule,
         MailModule,
+        RetentionModule,
         DemoModule,
         DsImportModule.forRoot(config),
         ...(options.scheduler && config.schedulerEnabled ? [SchedulerModule] : []),

@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { JobName } from '../src/jobs/job-run';
 import { JobRunner } from '../src/jobs/job-runner.service';
 import { ValidityCheckRepository } from '../src/validity-check/validity-check.repository';
@@ -121,24 +122,35 @@ describe('validity checks (PostgreSQL, over HTTP)', () => {
       dossierRow({ dossierId: 650002, champs: { Nom: 'D'.repeat(300) } }),
       dossierRow({ dossierId: 650003, siret: '1'.repeat(40) }),
       dossierRow({ dossierId: 650004 }),
-      // Masked one UTF-16 unit at a time, an astral second letter leaves half a surrogate pair, which jsonb refuses:
-      // no rule foresees it, the database does, and only this dossier is left out.
-      dossierRow({ dossierId: 650005, champs: { Nom: 'D𝒩upont' } }),
+      // Refused by the database only (a constraint no rule knows of): only this dossier is left out.
+      dossierRow({ dossierId: 650005, siret: '99999999999999' }),
+      // An astral second letter, masked whole (one UTF-16 unit at a time it would leave half a surrogate pair).
+      dossierRow({ dossierId: 650006, champs: { Nom: 'D\u{1D4A9}upont' } }),
     ]);
-    // Run twice: a failure would also leave the watermark where it was, failing every later run the same way.
-    for (const full of [false, true]) {
-      const run = await runJob('validity-check', full);
-      expect(run).toMatchObject({ status: 'succeeded', read: 5, written: 2, skipped: 3 });
-      expect(run.skippedKeys).toEqual([
-        { dsKey: '14131-650002', reason: 'nom longer than 255 characters' },
-        { dsKey: '14131-650003', reason: 'siret longer than 32 characters' },
-        { dsKey: '14131-650005', reason: expect.stringMatching(/^rejected by the database: 22P02 /) },
-      ]);
-      expect(JSON.stringify(run.skippedKeys)).not.toContain('upont');
+    await t.databases.main.execute(
+      sql`ALTER TABLE validity_check ADD CONSTRAINT no_test_siret CHECK (siret <> '99999999999999')`,
+    );
+    try {
+      // Run twice: a failure would also leave the watermark where it was, failing every later run the same way.
+      for (const full of [false, true]) {
+        const run = await runJob('validity-check', full);
+        expect(run).toMatchObject({ status: 'succeeded', read: 6, written: 3, skipped: 3 });
+        expect(run.skippedKeys).toEqual([
+          { dsKey: '14131-650002', reason: 'nom longer than 255 characters' },
+          { dsKey: '14131-650003', reason: 'siret longer than 32 characters' },
+          { dsKey: '14131-650005', reason: expect.stringMatching(/^rejected by the database: 23514 /) },
+        ]);
+        expect(JSON.stringify(run.skippedKeys)).not.toContain('99999999999999');
+      }
+    } finally {
+      await t.databases.main.execute(sql`ALTER TABLE validity_check DROP CONSTRAINT no_test_siret`);
     }
     expect((await check(650001, '1998-03-07')).json().status).toBe('valid');
     expect((await check(650004, '1998-03-07')).json().status).toBe('valid');
     expect((await check(650002, '1998-03-07')).json().status).toBe('invalid');
+    expect((await check(650005, '1998-03-07')).json().status).toBe('invalid');
+    const astral = (await check(650006, '1998-03-07')).json();
+    expect(astral).toMatchObject({ status: 'valid', data: [{ nom: '*\u{1D4A9}*****' }] });
   });
 
   it('cannot be fooled by separators typed into a champ: the real birth date stays the only valid one', async () => {

@@ -86,6 +86,19 @@ describe('loadConfig', () => {
     expect(loadConfig({}).shutdownGraceMs).toBe(20_000);
     expect(loadConfig({ SHUTDOWN_GRACE_SECONDS: '5' }).shutdownGraceMs).toBe(5_000);
   });
+
+  it('keeps job runs 90 days and mail contents 30 days, runs the retention daily, and refuses a bad number of days', () => {
+    expect(loadConfig({})).toMatchObject({
+      retention: { jobRunDays: 90, mailDays: 30 },
+      crons: { retention: '0 45 3 * * *' },
+    });
+    expect(loadConfig({ JOB_RUN_RETENTION_DAYS: '365', MAIL_RETENTION_DAYS: '7' }).retention).toEqual({
+      jobRunDays: 365,
+      mailDays: 7,
+    });
+    expect(() => loadConfig({ JOB_RUN_RETENTION_DAYS: '0' })).toThrow(/JOB_RUN_RETENTION_DAYS/);
+    expect(() => loadConfig({ MAIL_RETENTION_DAYS: 'thirty' })).toThrow(/MAIL_RETENTION_DAYS/);
+  });
 });
 
 describe('loadConfig with SOURCE=ds-api', () => {

@@ -39,9 +39,12 @@ export class AppConfig {
     | 'monthlyReport'
     | 'alertDigest'
     | 'mailOutbox'
-    | 'dsImport',
+    | 'dsImport'
+    | 'retention',
     string
   >;
+  /** Days kept: finished job runs, and the content of finished mails. */
+  readonly retention: { jobRunDays: number; mailDays: number };
   readonly syncOverlapMs: number;
   readonly shutdownGraceMs: number;
   readonly alerts: { maxInitiatedDays: number; maxReceivedDays: number; administrationDomains: string[] };
@@ -97,7 +100,9 @@ export class AppConfig {
       alertDigest: env.ALERT_DIGEST_CRON,
       mailOutbox: env.MAIL_OUTBOX_CRON,
       dsImport: env.DS_IMPORT_CRON,
+      retention: env.RETENTION_CRON,
     };
+    this.retention = { jobRunDays: env.JOB_RUN_RETENTION_DAYS, mailDays: env.MAIL_RETENTION_DAYS };
     this.syncOverlapMs = env.SYNC_OVERLAP_MINUTES * 60_000;
     this.shutdownGraceMs = env.SHUTDOWN_GRACE_SECONDS * 1000;
     this.alerts = {

@@ -118,10 +118,16 @@ export class EnvironmentVariables {
   @IsCron() ALERT_DIGEST_CRON = '0 0 7 * * *';
   /** Retries of mails whose first attempt failed (every mail's first attempt belongs to the job that wrote it). */
   @IsCron() MAIL_OUTBOX_CRON = '0 */5 * * * *';
+  /** Deletes the old job runs and empties the old mails (JOB_RUN_RETENTION_DAYS, MAIL_RETENTION_DAYS). */
+  @IsCron() RETENTION_CRON = '0 45 3 * * *';
   /** On shutdown, how long running jobs get to reach the end of their current batch before they are cut short. */
   @Transform(toInt) @IsInt() @Min(0) SHUTDOWN_GRACE_SECONDS = 20;
   /** Minutes re-read before the watermark, for clock skew and rows committed during the previous run. */
   @Transform(toInt) @IsInt() @Min(0) SYNC_OVERLAP_MINUTES = 10;
+  /** Days a finished job run is kept. */
+  @Transform(toInt) @IsInt() @Min(1) JOB_RUN_RETENTION_DAYS = 90;
+  /** Days a sent, blocked or failed mail keeps its recipients and content (its dedupe key and state stay for ever). */
+  @Transform(toInt) @IsInt() @Min(1) MAIL_RETENTION_DAYS = 30;
 
   @Transform(toInt) @IsInt() @Min(1) ALERT_MAX_INITIATED_DAYS = 7;
   @Transform(toInt) @IsInt() @Min(1) ALERT_MAX_RECEIVED_DAYS = 7;

@@ -131,4 +131,21 @@ export class KintoJobRunRepository extends JobRunRepository {
     );
     return statuses.filter((s) => s === 200).length;
   }
+
+  /**
+   * Lists the finished runs (ids and versions only), then deletes each with `If-Match` on the version read. The
+   * status filter matters: a running run's `finished_at` is a JSON null, which Kinto's comparisons put below every
+   * number, so `lt_finished_at` alone would select it.
+   */
+  async deleteFinishedBefore(before: Date): Promise<number> {
+    const finished = await this.records.all({
+      filters: { not_status: 'running', lt_finished_at: before.getTime() },
+      fields: ['job'],
+    });
+    const statuses = await this.records.batch(
+      finished.map((r) => ({ method: 'DELETE', id: r.id, ifMatch: r.last_modified })),
+      [404, 412],
+    );
+    return statuses.filter((s) => s === 200).length;
+  }
 }

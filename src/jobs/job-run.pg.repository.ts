@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { and, desc, eq } from 'drizzle-orm';
+import { and, desc, eq, lt, ne } from 'drizzle-orm';
 import { Databases } from '../database/database';
 import { jobRun } from '../database/schema';
 import { JobRun, JobRunUpdate, JobStatus, JobTrigger, NewJobRun } from './job-run';
@@ -51,6 +51,14 @@ export class PgJobRunRepository extends JobRunRepository {
       .update(jobRun)
       .set({ status: 'abandoned', finishedAt: at, error: 'The instance running it stopped before it finished' })
       .where(and(eq(jobRun.job, job), eq(jobRun.status, 'running')))
+      .returning({ id: jobRun.id });
+    return rows.length;
+  }
+
+  async deleteFinishedBefore(before: Date): Promise<number> {
+    const rows = await this.databases.main
+      .delete(jobRun)
+      .where(and(ne(jobRun.status, 'running'), lt(jobRun.finishedAt, before)))
       .returning({ id: jobRun.id });
     return rows.length;
   }

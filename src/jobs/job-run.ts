@@ -8,6 +8,7 @@ export const JOB_NAMES = [
   'alert-digest',
   'mail-outbox',
   'ds-import',
+  'retention',
 ] as const;
 export type JobName = (typeof JOB_NAMES)[number];
 

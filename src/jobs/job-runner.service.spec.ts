@@ -58,6 +58,10 @@ class HeldProgressRuns extends JobRunRepository {
   abandonRunning(): Promise<number> {
     return Promise.resolve(0);
   }
+
+  deleteFinishedBefore(): Promise<number> {
+    return Promise.resolve(0);
+  }
 }
 
 class MemoryHistory extends SynchroHistoryRepository {
@@ -119,7 +123,11 @@ function runnerWith(handler: Partial<JobHandler>, lock: JobLock, runs = new Held
   const job = { name: 'validity-check', incremental: true, schedule: null, ...handler } as JobHandler;
   const registry = { get: () => job } as unknown as JobRegistry;
   const config = { syncOverlapMs: 600_000, shutdownGraceMs: graceMs } as AppConfig;
-  return { runner: new JobRunner(registry, lock, runs, new SynchroHistoryService(history), new FixedClock(NOW), config), runs, history };
+  return {
+    runner: new JobRunner(registry, lock, runs, new SynchroHistoryService(history), new FixedClock(NOW), config),
+    runs,
+    history,
+  };
 }
 
 /** A lock that counts its releases; `failing` makes every release reject, as when the store went away. */

@@ -9,6 +9,7 @@ import { KintoJobRunRepository } from './job-run.kinto.repository';
 import { PgJobRunRepository } from './job-run.pg.repository';
 import { JobRunRepository } from './job-run.repository';
 import { JobRunner } from './job-runner.service';
+import { JobRunsService } from './job-runs.service';
 import { JobsController } from './jobs.controller';
 
 /**
@@ -21,9 +22,10 @@ import { JobsController } from './jobs.controller';
   providers: [
     JobRegistry,
     JobRunner,
+    JobRunsService,
     storeProvider(JobRunRepository, { postgres: PgJobRunRepository, kinto: KintoJobRunRepository }),
     storeProvider(JobLock, { postgres: PgJobLock, kinto: KintoJobLock }),
   ],
-  exports: [JobRegistry, JobRunner, JobLock],
+  exports: [JobRegistry, JobRunner, JobRunsService, JobLock],
 })
 export class JobsModule {}

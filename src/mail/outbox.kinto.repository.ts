@@ -1,7 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { KINTO_ID, KintoConnection } from '../kinto/kinto-client.provider';
 import { KintoFilters, KintoRecords, Stored, kintoId } from '../kinto/kinto-records';
-import { OutboxRow, fromOutboxRow, toOutboxRow } from './outbox.row';
+import {
+  FINISHED_STATES,
+  FORGOTTEN_CONTENT,
+  OutboxRow,
+  fromOutboxRow,
+  isContentForgotten,
+  toOutboxRow,
+} from './outbox.row';
 import { DueQuery, FailedAttempt, NewOutboxEntry, OutboxEntry, OutboxRepository } from './outbox.repository';
 
 /**
@@ -118,6 +125,25 @@ export class KintoOutboxRepository extends OutboxRepository {
   countToSend(kinds?: string[]): Promise<number> {
     if (kinds && kinds.length === 0) return Promise.resolve(0);
     return this.records.count(kinds ? { state: 'to_send', in_kind: kinds } : { state: 'to_send' });
+  }
+
+  /**
+   * Lists the finished mails processed before `before` (their content fields only, to skip those already emptied),
+   * then empties each with `If-Match` on the version read. A finished mail never changes state again, so a 412 or
+   * 404 only means another instance emptied or removed it meanwhile.
+   */
+  async forgetContentProcessedBefore(before: Date): Promise<number> {
+    const finished = await this.records.all({
+      filters: { in_state: FINISHED_STATES, lt_processed_at: before.getTime() },
+      fields: Object.keys(FORGOTTEN_CONTENT),
+    });
+    const statuses = await this.records.batch(
+      finished
+        .filter((r) => !isContentForgotten(r))
+        .map((r) => ({ method: 'PATCH', id: r.id, data: FORGOTTEN_CONTENT, ifMatch: r.last_modified })),
+      [404, 412],
+    );
+    return statuses.filter((s) => s === 200).length;
   }
 
   /**

@@ -1,17 +1,27 @@
 import { Injectable } from '@nestjs/common';
-import { SQL, and, eq, inArray, sql } from 'drizzle-orm';
+import { SQL, and, eq, inArray, lt, not, sql } from 'drizzle-orm';
 import { Databases, keyArray, queryRows } from '../database/database';
 import { RejectHandler, writeIsolating } from '../database/isolate-rows';
 import { mailOutbox } from '../database/schema';
 import { columnList, recordsetOf, toDate } from '../database/table-sql';
 import { DueQuery, FailedAttempt, NewOutboxEntry, OutboxEntry, OutboxRepository } from './outbox.repository';
-import { OUTBOX_QUEUED, OutboxRow, fromOutboxRow, toOutboxRow } from './outbox.row';
+import { FINISHED_STATES, FORGOTTEN_CONTENT, OUTBOX_QUEUED, OutboxRow, fromOutboxRow, toOutboxRow } from './outbox.row';
 
 // Reads are plain SQL: the query builder's row mapping cost several times the query on large reads.
 const SELECT = sql`SELECT ${columnList(mailOutbox)} FROM mail_outbox`;
 const toEntry = (row: OutboxRow<Date | string>) => fromOutboxRow(row, toDate);
 
 const toSend = eq(mailOutbox.state, 'to_send');
+
+// A mail whose content is already forgotten: left out, so that a run counts only the mails it empties.
+const forgotten = and(
+  eq(mailOutbox.subject, FORGOTTEN_CONTENT.subject),
+  eq(mailOutbox.text, FORGOTTEN_CONTENT.text),
+  sql`${mailOutbox.html} IS NULL`,
+  sql`${mailOutbox.lastError} IS NULL`,
+  sql`${mailOutbox.attachments} = ${JSON.stringify(FORGOTTEN_CONTENT.attachments)}::jsonb`,
+  sql`${mailOutbox.recipients} = ${JSON.stringify(FORGOTTEN_CONTENT.recipients)}::jsonb`,
+)!;
 
 @Injectable()
 export class PgOutboxRepository extends OutboxRepository {
@@ -108,6 +118,16 @@ export class PgOutboxRepository extends OutboxRepository {
       .from(mailOutbox)
       .where(and(toSend, kinds ? inArray(mailOutbox.kind, kinds.length ? kinds : ['']) : undefined));
     return row.n;
+  }
+
+  async forgetContentProcessedBefore(before: Date): Promise<number> {
+    const { last_error: lastError, ...content } = FORGOTTEN_CONTENT;
+    const rows = await this.databases.main
+      .update(mailOutbox)
+      .set({ ...content, lastError })
+      .where(and(inArray(mailOutbox.state, [...FINISHED_STATES]), lt(mailOutbox.processedAt, before), not(forgotten)))
+      .returning({ id: mailOutbox.id });
+    return rows.length;
   }
 
   /** One conditional write: only a mail still waiting changes state. */

@@ -78,4 +78,11 @@ export abstract class OutboxRepository {
   abstract findByDedupeKeys(dedupeKeys: string[]): Promise<OutboxEntry[]>;
   /** Mails waiting to be sent, of these kinds (every kind when absent). */
   abstract countToSend(kinds?: string[]): Promise<number>;
+  /**
+   * Empties the content of the mails finished (`sent`, `blocked`, `failed`) before `before`: recipients, subject,
+   * text, html, attachments and last error. The dedupe key, kind, state and dates stay, so the mail is still never
+   * queued twice. A mail waiting to be sent is never touched. Returns how many mails were emptied (those already
+   * empty are not counted again).
+   */
+  abstract forgetContentProcessedBefore(before: Date): Promise<number>;
 }

@@ -68,3 +68,31 @@ export function fromOutboxRow<I>(row: OutboxRow<I>, date: (instant: I) => Date):
     processedAt: instant(row.processed_at),
   };
 }
+
+/** What a finished mail keeps of its content once its retention is over: nothing that says who or what. */
+export const FORGOTTEN_CONTENT: Pick<
+  OutboxRow,
+  'recipients' | 'subject' | 'text' | 'html' | 'attachments' | 'last_error'
+> = {
+  recipients: { to: [], cc: [], bcc: [] },
+  subject: '',
+  text: '',
+  html: null,
+  attachments: [],
+  last_error: null,
+};
+
+/** The states of a mail that is done with: its content may be forgotten once old enough. */
+export const FINISHED_STATES: readonly OutboxState[] = ['sent', 'blocked', 'failed'];
+
+export function isContentForgotten(row: Pick<OutboxRow<unknown>, keyof typeof FORGOTTEN_CONTENT>): boolean {
+  const recipients = fromJson<OutboxRow['recipients']>(row.recipients);
+  return (
+    row.subject === '' &&
+    row.text === '' &&
+    row.html === null &&
+    row.last_error === null &&
+    fromJson<unknown[]>(row.attachments).length === 0 &&
+    recipients.to.length + recipients.cc.length + recipients.bcc.length === 0
+  );
+}

@@ -78,6 +78,10 @@ class MemoryOutbox extends OutboxRepository {
     );
   }
 
+  forgetContentProcessedBefore(): Promise<number> {
+    return Promise.resolve(0);
+  }
+
   private change(id: string, changes: Partial<OutboxEntry>): Promise<boolean> {
     const entry = this.entries.find((e) => e.id === id && e.state === 'to_send');
     if (entry) Object.assign(entry, changes);

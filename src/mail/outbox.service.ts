@@ -117,6 +117,14 @@ export class OutboxService {
     return new Map(entries.map((e) => [e.dedupeKey, e]));
   }
 
+  /**
+   * Empties the recipients and content of the mails sent, blocked or given up before `before`; their dedupe keys
+   * and states stay, so none is ever queued again. Mails still waiting are kept whole. Returns how many were emptied.
+   */
+  forgetContentProcessedBefore(before: Date): Promise<number> {
+    return this.outbox.forgetContentProcessedBefore(before);
+  }
+
   /** Retries, for every kind of mail, the mails whose first attempt failed and whose retry time has come. */
   @OnJob({ name: 'mail-outbox', schedule: 'mailOutbox' })
   async retryDue(ctx: JobContext): Promise<void> {

@@ -50,6 +50,17 @@ describe('obfuscate', () => {
     ['non renseigné', '*o* *********'],
     ['  Dupont  ', '*u****'],
   ])('%j → %j', (input, expected) => expect(obfuscate(input)).toBe(expected));
+
+  it('masks letters outside the Basic Multilingual Plane whole, one `*` each, never half a surrogate pair', () => {
+    // U+1D4A9 MATHEMATICAL SCRIPT CAPITAL N: two UTF-16 units.
+    expect(obfuscate('D\u{1D4A9}upont')).toBe('*\u{1D4A9}*****');
+    expect(obfuscate('\u{1D4A9}upont')).toBe('*u****');
+    expect(obfuscate('Du\u{1D4A9} \u{1F600}')).toBe('*u* *');
+    const lone = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+    for (const name of ['D\u{1D4A9}upont', '\u{1D4A9}\u{1D4A9}', 'A\u{1F600}']) {
+      expect(obfuscate(name)).not.toMatch(lone);
+    }
+  });
 });
 
 describe('isExpired', () => {

@@ -14,16 +14,12 @@ const KEPT_CHAMPS: ReadonlySet<string> = new Set([
 
 /**
  * The original masking, kept to the character because the front end and its users know it: trim, keep the second
- * character and every space, replace everything else with `*` (length preserved, UTF-16 units).
+ * character and every space, replace everything else with `*` (length preserved). Characters are code points, not
+ * UTF-16 units: the original's units cut a letter outside the Basic Multilingual Plane (`D𝒩upont`) in half, a lone
+ * surrogate that PostgreSQL's JSON refuses. Names within that plane mask exactly as before.
  */
 export function obfuscate(value: string): string {
-  const trimmed = value.trim();
-  let out = '';
-  for (let i = 0; i < trimmed.length; i++) {
-    const c = trimmed[i];
-    out += i === 1 || c === ' ' ? c : '*';
-  }
-  return out;
+  return Array.from(value.trim(), (c, i) => (i === 1 || c === ' ' ? c : '*')).join('');
 }
 
 /** Every public champ the decision reads, so the source can leave the others in the database. */

@@ -108,5 +108,27 @@ export function jobRunContract(backend: BackendRef): void {
       expect(await repo().findById(other.id)).toMatchObject({ status: 'running' });
       expect(await repo().abandonRunning('alert', at(11))).toBe(0);
     });
+
+    it('deletes the runs finished before an instant, never a running one', async () => {
+      const finish = async (startedAt: Date, status: 'succeeded' | 'failed' | 'abandoned', finishedAt: Date) => {
+        const run = await repo().create(newRun('alert', startedAt));
+        await repo().update(run.id, { status, finishedAt });
+        return run;
+      };
+      const old = await finish(at(0), 'succeeded', at(1));
+      const oldFailed = await finish(at(0), 'failed', at(2));
+      const oldAbandoned = await finish(at(0), 'abandoned', at(3));
+      const atTheLimit = await finish(at(4), 'succeeded', at(10));
+      const recent = await finish(at(9), 'succeeded', at(11));
+      // Started long ago and still going (or its holder died unnoticed): it stays whatever its age.
+      const running = await repo().create(newRun('validity-check', at(-1000)));
+
+      expect(await repo().deleteFinishedBefore(at(10))).toBe(3);
+      for (const run of [old, oldFailed, oldAbandoned]) expect(await repo().findById(run.id)).toBeNull();
+      expect(await repo().findById(atTheLimit.id)).toMatchObject({ status: 'succeeded', finishedAt: at(10) });
+      expect(await repo().findById(recent.id)).toMatchObject({ status: 'succeeded' });
+      expect(await repo().findById(running.id)).toMatchObject({ status: 'running', finishedAt: null });
+      expect(await repo().deleteFinishedBefore(at(10))).toBe(0);
+    });
   });
 }

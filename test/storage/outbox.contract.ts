@@ -172,5 +172,82 @@ export function outboxContract(backend: BackendRef): void {
       const [stored] = await repo().findByDedupeKeys(['race']);
       expect(stored.messageId).toBe(outcomes[0] ? '<replica-1@smtp>' : '<replica-2@smtp>');
     });
+
+    it('forgets the content of the mails finished before an instant, and still never queues them twice', async () => {
+      await repo().addIfAbsent([
+        entry('sent-old'),
+        entry('failed-old'),
+        entry('blocked-old', { state: 'blocked', createdAt: at(-5) }),
+        entry('sent-recent'),
+        entry('waiting', { createdAt: at(-1000) }),
+        entry('retrying', { createdAt: at(-1000) }),
+      ]);
+      const byKey = async () =>
+        new Map(
+          (
+            await repo().findByDedupeKeys([
+              'sent-old',
+              'failed-old',
+              'blocked-old',
+              'sent-recent',
+              'waiting',
+              'retrying',
+            ])
+          ).map((e) => [e.dedupeKey, e]),
+        );
+      const before = await byKey();
+      await repo().markSent(before.get('sent-old')!.id, '<old@smtp>', at(1));
+      await repo().recordFailure(before.get('failed-old')!.id, {
+        attempts: 8,
+        error: '550 no such user rh@exemple.fr',
+        at: at(2),
+        nextAttemptAt: null,
+      });
+      await repo().markSent(before.get('sent-recent')!.id, '<recent@smtp>', at(10));
+      await repo().recordFailure(before.get('retrying')!.id, {
+        attempts: 1,
+        error: '421 try later',
+        at: at(2),
+        nextAttemptAt: at(3),
+      });
+
+      expect(await repo().forgetContentProcessedBefore(at(10))).toBe(3);
+
+      const after = await byKey();
+      const empty = { to: [], cc: [], bcc: [], subject: '', text: '', html: null, attachments: [] };
+      expect(after.get('sent-old')).toEqual({
+        ...before.get('sent-old'),
+        mail: empty,
+        state: 'sent',
+        messageId: '<old@smtp>',
+        processedAt: at(1),
+      });
+      expect(after.get('failed-old')).toMatchObject({
+        mail: empty,
+        state: 'failed',
+        attempts: 8,
+        lastError: null,
+        processedAt: at(2),
+        kind: 'alert',
+        createdAt: T0,
+      });
+      expect(after.get('blocked-old')).toMatchObject({ mail: empty, state: 'blocked', processedAt: at(-5) });
+      // Processed at the limit, or still to send (however old, even after a failed attempt): kept whole.
+      expect(after.get('sent-recent')).toMatchObject({ mail: entry('x').mail, state: 'sent' });
+      expect(after.get('waiting')).toEqual(before.get('waiting'));
+      expect(after.get('retrying')).toMatchObject({
+        mail: entry('x').mail,
+        state: 'to_send',
+        lastError: '421 try later',
+      });
+      expect(await repo().forgetContentProcessedBefore(at(10))).toBe(0);
+      expect(await repo().forgetContentProcessedBefore(at(100))).toBe(1);
+
+      // The dedupe keys stay: the same mails offered again are refused.
+      expect(
+        await repo().addIfAbsent([entry('sent-old'), entry('failed-old'), entry('blocked-old'), entry('new')]),
+      ).toEqual(['new']);
+      expect((await byKey()).get('sent-old')).toMatchObject({ mail: empty, state: 'sent' });
+    });
   });
 }

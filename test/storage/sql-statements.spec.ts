@@ -2,8 +2,12 @@ import { PgAlertRepository } from '../../src/alert/alert.pg.repository';
 import { loadConfig } from '../../src/config/app-config';
 import { Databases } from '../../src/database/database';
 import { PgDossierSourceRepository } from '../../src/dossier-source/dossier-source.pg.repository';
+import { PgJobRunRepository } from '../../src/jobs/job-run.pg.repository';
 import { PgOutboxRepository } from '../../src/mail/outbox.pg.repository';
+import { PgDossierStatisticsRepository } from '../../src/monthly-report/dossier-statistics.pg.repository';
 import { PgMonthlyReportRepository } from '../../src/monthly-report/monthly-report.pg.repository';
+import { PgSharedCounterRepository } from '../../src/public-limits/shared-counter.pg.repository';
+import { PgSynchroHistoryRepository } from '../../src/synchro-history/synchro-history.pg.repository';
 import { CHAMPS_READ } from '../../src/validity-check/validity-check.rules';
 import { PgValidityCheckRepository } from '../../src/validity-check/validity-check.pg.repository';
 import { insertDossierRecords } from '../helpers/aggregator';
@@ -28,11 +32,12 @@ const AT = new Date('2021-06-01T04:00:00Z');
  * against a real (embedded) database, so the statements are also known to be valid; parameters are not recorded.
  */
 describe('SQL statements of the repositories', () => {
+  const config = loadConfig({ DATA_DIR: '/nonexistent-test-data-dir' });
   let databases: Databases;
   let statements: string[] = [];
 
   beforeAll(async () => {
-    databases = await Databases.open(loadConfig({ DATA_DIR: '/nonexistent-test-data-dir' }), {
+    databases = await Databases.open(config, {
       inMemory: true,
       logger: { logQuery: (query) => void statements.push(query) },
     });
@@ -98,6 +103,7 @@ describe('SQL statements of the repositories', () => {
       await sent(() => repo.recordFailure(queued.id, { attempts: 1, error: 'x', at: AT, nextAttemptAt: AT })),
     ).toMatchSnapshot('recordFailure');
     expect(await sent(() => repo.markSent(queued.id, '<id@test>', AT))).toMatchSnapshot('markSent');
+    expect(await sent(() => repo.forgetContentProcessedBefore(AT))).toMatchSnapshot('forgetContentProcessedBefore');
   });
 
   it('monthly reports', async () => {
@@ -122,5 +128,47 @@ describe('SQL statements of the repositories', () => {
     ).toMatchSnapshot('stream for the validity checks');
     expect(await sent(() => drain({ champs: 'none', messages: true }))).toMatchSnapshot('stream for the alerts');
     expect(await sent(() => repo.listGroups())).toMatchSnapshot('listGroups');
+  });
+
+  it('job runs', async () => {
+    const repo = new PgJobRunRepository(databases);
+    const newRun = {
+      job: 'alert',
+      trigger: 'cron' as const,
+      params: {},
+      instance: 'host:1',
+      startedAt: AT,
+      since: null,
+    };
+    expect(await sent(() => repo.create(newRun))).toMatchSnapshot('create');
+    const run = await repo.create(newRun);
+    expect(await sent(() => repo.update(run.id, { read: 3, progressDone: 3 }))).toMatchSnapshot('update');
+    expect(await sent(() => repo.findById(run.id))).toMatchSnapshot('findById');
+    expect(await sent(() => repo.list({ job: 'alert', limit: 10 }))).toMatchSnapshot('list');
+    expect(await sent(() => repo.abandonRunning('alert', AT))).toMatchSnapshot('abandonRunning');
+    expect(await sent(() => repo.deleteFinishedBefore(AT))).toMatchSnapshot('deleteFinishedBefore');
+  });
+
+  it('synchro history', async () => {
+    const repo = new PgSynchroHistoryRepository(databases);
+    expect(await sent(() => repo.set('alert', AT))).toMatchSnapshot('set');
+    expect(await sent(() => repo.get('alert'))).toMatchSnapshot('get');
+  });
+
+  it('dossier statistics', async () => {
+    const repo = new PgDossierStatisticsRepository(databases, config);
+    const drain = async () => {
+      for await (const month of repo.decisionsByMonth({ year: 2021, month: 5 }, { year: 2021, month: 5 })) void month;
+    };
+    expect(await sent(drain)).toMatchSnapshot('decisionsByMonth');
+  });
+
+  it('public counters', async () => {
+    const repo = new PgSharedCounterRepository(databases);
+    expect(await sent(() => repo.add([{ key: 'client:192.0.2.1', hits: 2, windowMs: 60_000 }], AT))).toMatchSnapshot(
+      'add',
+    );
+    expect(await sent(() => repo.read(['client:192.0.2.1']))).toMatchSnapshot('read');
+    expect(await sent(() => repo.deleteExpired(AT))).toMatchSnapshot('deleteExpired');
   });
 });

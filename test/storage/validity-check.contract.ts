@@ -1,4 +1,5 @@
 import { ValidityCheck } from '../../src/validity-check/validity-check';
+import { obfuscate } from '../../src/validity-check/validity-check.rules';
 import { BackendRef } from './storage-backend';
 
 const SYNC_1 = new Date('2021-06-01T04:00:00Z');
@@ -48,6 +49,12 @@ export function validityCheckContract(backend: BackendRef): void {
       expect(await repo().findByDossierAndBirthDate(4518237, '1998-3-7')).toBeNull();
       expect(await repo().findByDossierAndBirthDate(451823, '1998-03-07')).toBeNull();
       expect(await repo().count()).toBe(2);
+    });
+
+    it('stores a name masked around a letter outside the Basic Multilingual Plane', async () => {
+      const astral = check(4518240, { nom: obfuscate('D\u{1D4A9}upont'), prenom: obfuscate('\u{1D4A9}') });
+      await repo().upsertMany([astral], SYNC_1);
+      expect(await repo().findByDossierAndBirthDate(4518240, '1998-03-07')).toEqual(astral);
     });
 
     it('answers lookups made at the same time each with its own check (batched or not)', async () => {
