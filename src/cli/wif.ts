@@ -3,10 +3,12 @@ import 'reflect-metadata';
 import { Command, InvalidArgumentError } from 'commander';
 import { config as loadDotenv } from 'dotenv';
 import { ALERT_TYPES, AlertType, isAlertType } from '../alert/alert-type';
-import { createLogger } from '../common/logger';
+import { createRootLogger } from '../common/logger';
 import { AppConfig, loadConfig } from '../config/app-config';
 import { ConfigError } from '../config/environment';
-import { CliContext, exportAlerts, listJobs, migrate, seedDemo, serve, sync } from './commands';
+import { CliContext, exportAlerts, listJobs, migrate, seedDemo, serve, StartError, sync } from './commands';
+import { cliLogStream } from './progress';
+import { Shutdown } from './shutdown';
 
 const positiveInt = (value: string) => {
   if (!/^\d+$/.test(value)) throw new InvalidArgumentError('expected a whole number');
@@ -25,8 +27,15 @@ const yearMonth = (value: string) => {
   return value;
 };
 
-function context(): CliContext {
-  // A .env file fills in what the environment does not set; the environment always wins (B21).
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const VERSION = (require('../../package.json') as { version: string }).version;
+
+/**
+ * The validated configuration and the logger. The service logs to stdout; every other command logs to stderr,
+ * above its progress bar, and keeps stdout for its JSON result lines (`wif jobs | jq` works).
+ */
+function context(kind: 'service' | 'command'): CliContext {
+  // A .env file fills in what the environment does not set; the environment always wins.
   loadDotenv({ quiet: true });
   let config: AppConfig;
   try {
@@ -38,47 +47,73 @@ function context(): CliContext {
     }
     throw error;
   }
-  return {
-    config,
-    logger: createLogger({ level: config.logLevel, format: config.logFormat }),
-    print: (line) => process.stdout.write(`${line}\n`),
-  };
+  const root = createRootLogger({
+    level: config.logLevel,
+    format: config.logFormat,
+    destination: kind === 'service' ? 1 : cliLogStream,
+  });
+  return { config, root, print: (line) => process.stdout.write(`${line}\n`), version: VERSION };
 }
 
-const program = new Command('wif').description('Work In France back office').showHelpAfterError();
+const program = new Command('wif')
+  .description('Work In France back office')
+  .version(VERSION, '-V, --version')
+  .showHelpAfterError();
 
 program
   .command('serve')
   .description('start the HTTP service and the scheduled jobs')
-  .action(() => serve(context()));
+  .option('--demo', 'embedded database only: seed synthetic dossiers on the first start, generate an admin token')
+  .action(async (options: { demo?: boolean }) => {
+    // Signals are handled from the very start, before the configuration is even read.
+    const early = createRootLogger({ level: 'info', format: 'json', destination: 1 });
+    const shutdown = new Shutdown(early);
+    const ctx = context('service');
+    shutdown.useLogger(ctx.root);
+    try {
+      await serve(ctx, { demo: options.demo === true }, shutdown);
+    } catch (error) {
+      if (shutdown.requested) process.exit(0);
+      if (error instanceof StartError) {
+        process.stderr.write(`${error.message}\n`);
+        process.exit(error.exitCode);
+      }
+      // A failed start ends the process: open connections must not keep a half-started service alive.
+      ctx.root.fatal({ err: error }, `start failed: ${error instanceof Error ? error.message : String(error)}`);
+      process.exit(1);
+    }
+  });
 
 program
   .command('migrate')
   .description('apply the database migrations')
-  .action(() => migrate(context()));
+  .action(() => migrate(context('command')));
 
 program
   .command('seed-demo')
   .description('write synthetic dossiers into the aggregator tables (demo, benchmarks)')
   .option('--dossiers <n>', 'how many dossiers', positiveInt, 5000)
   .option('--seed <n>', 'random seed', positiveInt)
-  .action((options: { dossiers: number; seed?: number }) => seedDemo(context(), options));
+  .action((options: { dossiers: number; seed?: number }) => seedDemo(context('command'), options));
 
 program
   .command('sync')
   .description(
     'run a job in the foreground: validity-check, validity-check-cleaner, alert, alert-email, monthly-report ' +
-      '(alone: the previous month, mailed, as the cron does), alert-digest, mail-outbox',
+      '(alone: the previous month; mailed only with --mail), alert-digest, mail-outbox',
   )
   .argument('<job>')
   .option('--all', 'ignore the watermark: every dossier (every month for monthly-report)')
   .option('--month <YYYY-MM>', 'monthly-report: rebuild this month', yearMonth)
-  .option('--mail', 'monthly-report: mail the reports as well')
+  .option('--mail', 'monthly-report: mail the reports as well (never without it)')
   .action(async (job: string, options: { all?: boolean; month?: string; mail?: boolean }) => {
     const params: Record<string, unknown> = {};
     if (options.month) params.month = options.month;
-    if (options.mail) params.mail = true;
-    const ok = await sync(context(), job, { all: options.all, params });
+    // By hand, a report is mailed only when asked: the cron mails the previous month, the command line never by
+    // surprise.
+    if (job === 'monthly-report') params.mail = options.mail === true;
+    else if (options.mail) params.mail = true;
+    const ok = await sync(context('command'), job, { all: options.all, params });
     process.exitCode = ok ? 0 : 1;
   });
 
@@ -87,7 +122,7 @@ program
   .description('list recent job runs, one JSON object per line')
   .option('--job <name>', 'only this job')
   .option('--limit <n>', 'how many', positiveInt, 20)
-  .action((options: { job?: string; limit: number }) => listJobs(context(), options));
+  .action((options: { job?: string; limit: number }) => listJobs(context('command'), options));
 
 program
   .command('export-alerts')
@@ -97,7 +132,7 @@ program
   .option('--type <alert_type>', 'only this alert type', alertType)
   .option('--state <open|resolved>', 'only open or only resolved alerts', alertStatus)
   .action((options: { out: string; group?: string; type?: AlertType; state?: 'open' | 'resolved' }) =>
-    exportAlerts(context(), {
+    exportAlerts(context('command'), {
       out: options.out,
       filter: { groupId: options.group, alertType: options.type, status: options.state },
     }),
@@ -105,5 +140,6 @@ program
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   process.stderr.write(`wif: ${error instanceof Error ? error.message : String(error)}\n`);
-  process.exitCode = 1;
+  // Exit rather than wait: a connection left open by a failed start would keep the process alive for nothing.
+  process.exit(1);
 });

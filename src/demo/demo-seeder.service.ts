@@ -74,26 +74,30 @@ export class DemoSeeder {
   }
 
   /**
-   * In pure embedded mode only, a first start gets demo data so that a newcomer sees a working service. It never
-   * happens with a real database configured, and never twice.
+   * Whether the demo's first start (seeding, then the first jobs) still has to be done: only in pure embedded mode,
+   * and until `firstStartDone` has been recorded, so that a first start interrupted anywhere is resumed.
    */
-  async seedOnFirstStart(): Promise<boolean> {
+  async firstStartPending(): Promise<boolean> {
     if (!this.config.pureEmbedded || this.config.demoSeedDossiers === 0) return false;
-    if (await this.history.get(SEEDED_MARKER)) return false;
-    const [{ n }] = await queryRows<{ n: number }>(
-      this.databases.aggregator,
-      sql`SELECT count(*)::int AS n FROM dossier_record`,
-    );
-    if (n === 0) {
-      this.logger.warn('*'.repeat(78));
-      this.logger.warn(`EMBEDDED DEMO MODE: no DATABASE_URL nor AGGREGATOR_DATABASE_URL is set.`);
-      this.logger.warn(`Seeding ${this.config.demoSeedDossiers} SYNTHETIC dossiers into ${this.config.pgliteDir}.`);
-      this.logger.warn('These are invented data for trying the service, not real dossiers.');
-      this.logger.warn('*'.repeat(78));
-      await this.seed(this.config.demoSeedDossiers);
-    }
+    return (await this.history.get(SEEDED_MARKER)) === null;
+  }
+
+  /**
+   * Seeds the demo dossiers, loudly. Safe to run again after an interruption: rows are upserted by key, so a
+   * resumed seeding completes the set rather than doubling it.
+   */
+  async seedDemo(): Promise<number> {
+    this.logger.warn('*'.repeat(78));
+    this.logger.warn(`EMBEDDED DEMO MODE: no DATABASE_URL nor AGGREGATOR_DATABASE_URL is set.`);
+    this.logger.warn(`Seeding ${this.config.demoSeedDossiers} SYNTHETIC dossiers into ${this.config.pgliteDir}.`);
+    this.logger.warn('These are invented data for trying the service, not real dossiers.');
+    this.logger.warn('*'.repeat(78));
+    return this.seed(this.config.demoSeedDossiers);
+  }
+
+  /** Recorded once the first jobs have succeeded on the seeded data: later starts skip the demo setup. */
+  async firstStartDone(): Promise<void> {
     await this.history.set(SEEDED_MARKER, this.clock.now());
-    return n === 0;
   }
 
   private async withWritableAggregator<T>(work: (db: Db) => Promise<T>): Promise<T> {

@@ -1,7 +1,8 @@
 import { hostname } from 'node:os';
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, Optional } from '@nestjs/common';
 import { Clock } from '../common/clock';
 import { AppConfig } from '../config/app-config';
+import { MetricsService } from '../metrics/metrics.service';
 import { SynchroHistoryRepository } from '../synchro-history/synchro-history.repository';
 import { JobAlreadyRunningError } from './job-errors';
 import { JobContext } from './job-handler';
@@ -44,6 +45,7 @@ export class JobRunner {
     private readonly history: SynchroHistoryRepository,
     private readonly clock: Clock,
     private readonly config: AppConfig,
+    @Optional() private readonly metrics?: MetricsService,
   ) {}
 
   async start(name: string, options: StartOptions): Promise<StartedJob> {
@@ -74,6 +76,7 @@ export class JobRunner {
       `${name}: run ${run.id} started (${options.trigger}, ${run.since ? `since ${run.since.toISOString()}` : 'all dossiers'})`,
     );
     const done = this.execute(run, options).finally(() => lock.release());
+    void done.then((ended) => this.metrics?.jobEnded(ended));
     return { run, done };
   }
 
