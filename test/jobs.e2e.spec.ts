@@ -65,7 +65,7 @@ describe('job runs across instances (PostgreSQL)', () => {
         headers: { authorization: 'Bearer test-admin-token-0123456789' },
       });
       expect(res.statusCode).toBe(409);
-      expect(res.json()).toMatchObject({ statusCode: 409, message: 'Job validity-check is already running' });
+      expect(res.json()).toMatchObject({ statusCode: 409, message: 'La tâche validity-check est déjà en cours.' });
     } finally {
       await lock?.release();
     }

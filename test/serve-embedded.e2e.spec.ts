@@ -26,7 +26,7 @@ interface Served {
 /** `wif serve` in pure embedded mode, resolved once it listens. */
 function serve(env: Record<string, string>): Promise<Served> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [WIF, 'serve'], {
+    const child = spawn(process.execPath, [WIF, 'serve', '--demo'], {
       env: { PATH: process.env.PATH ?? '', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

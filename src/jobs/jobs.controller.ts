@@ -1,4 +1,5 @@
 import {
+  BadRequestException,
   Controller,
   Get,
   HttpCode,
@@ -15,6 +16,10 @@ import { JobRunDto, toJobRunDto } from './job-run.dto';
 import { ListJobRunsQueryDto, StartJobQueryDto } from './jobs.dto';
 import { JobRunRepository } from './job-run.repository';
 import { JobRunner } from './job-runner.service';
+
+const RUN_ID = new ParseUUIDPipe({
+  exceptionFactory: () => new BadRequestException("L'identifiant d'exécution doit être un UUID."),
+});
 
 @ApiTags('admin: jobs')
 @ApiBearerAuth()
@@ -35,9 +40,9 @@ export class JobsController {
 
   @Get(':id')
   @ApiOkResponse({ type: JobRunDto })
-  async get(@Param('id', new ParseUUIDPipe()) id: string): Promise<JobRunDto> {
+  async get(@Param('id', RUN_ID) id: string): Promise<JobRunDto> {
     const run = await this.runs.findById(id);
-    if (!run) throw new NotFoundException(`No job run ${id}`);
+    if (!run) throw new NotFoundException(`Aucune exécution de tâche ${id}.`);
     return toJobRunDto(run);
   }
 
