@@ -99,6 +99,7 @@ async function demoFirstStart(app: INestApplicationContext, shutdown: Shutdown):
   const seeder = app.get(DemoSeeder);
   if (!(await seeder.firstStartPending())) return;
   await seeder.seedDemo();
+  if (shutdown.requested) return;
   const runner = app.get(JobRunner);
   const names = app.get(JobRegistry).names();
   const runs = await Promise.all(

@@ -11,6 +11,7 @@ import { DEMO_SEED, generateDossierRecords } from './demo-dataset';
 import { PROCEDURE_CONFIGS } from './procedure-configs';
 
 const INSERT_BATCH = 500;
+const YIELD_EVERY = 50;
 const SEEDED_MARKER = 'demo-seed';
 
 /**
@@ -67,6 +68,9 @@ export class DemoSeeder {
           state: row.state,
         });
         if (batch.length >= INSERT_BATCH) await flush();
+        // Embedded PGlite answers within the same turn of the event loop: without a pause now and then, a signal
+        // (SIGTERM during a demo's first start) would wait for the whole seeding.
+        if ((done + batch.length) % YIELD_EVERY === 0) await new Promise((resolve) => setImmediate(resolve));
       }
       if (batch.length) await flush();
       return done;
