@@ -2,7 +2,9 @@ import { ConsoleLogger } from '@nestjs/common';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
 import { sql } from 'drizzle-orm';
+import { Logger as PinoNestLogger } from 'nestjs-pino';
 import { AppModule } from '../../src/app.module';
+import { RootLogger } from '../../src/common/logger';
 import { Clock, FixedClock } from '../../src/common/clock';
 import { AppConfig, loadConfig } from '../../src/config/app-config';
 import { procedureConfig } from '../../src/database/aggregator-schema';
@@ -28,7 +30,11 @@ export interface TestApp {
 }
 
 /** The whole application on a database of the test file's own, with a fixed clock and no scheduler. */
-export async function createTestApp(env: Record<string, string>, now: Date): Promise<TestApp> {
+export async function createTestApp(
+  env: Record<string, string>,
+  now: Date,
+  options: { rootLogger?: RootLogger } = {},
+): Promise<TestApp> {
   const config = loadConfig({
     ADMIN_TOKEN,
     PUBLIC_RATE_LIMIT: '0',
@@ -38,12 +44,15 @@ export async function createTestApp(env: Record<string, string>, now: Date): Pro
     ...env,
   });
   const clock = new FixedClock(now);
-  const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot(config, { scheduler: false })] })
+  const moduleRef = await Test.createTestingModule({
+    imports: [AppModule.forRoot(config, { scheduler: false, rootLogger: options.rootLogger })],
+  })
     .overrideProvider(Clock)
     .useValue(clock)
     .setLogger(new ConsoleLogger({ logLevels: ['error'] }))
     .compile();
   const app = moduleRef.createNestApplication<NestFastifyApplication>(createFastifyAdapter(config), { logger: false });
+  if (options.rootLogger) app.useLogger(app.get(PinoNestLogger));
   configureApp(app, config);
   await app.init();
   await app.getHttpAdapter().getInstance().ready();
