@@ -80,6 +80,7 @@ const FRENCH_BY_STATUS: Record<number, (message: string) => string | undefined> 
   [HttpStatus.UNAUTHORIZED]: (m) => (m === 'Unauthorized' ? "Un jeton d'administration valide est requis." : undefined),
   [HttpStatus.CONFLICT]: (m) => (m === 'Conflict' ? 'Cette opération est déjà en cours.' : undefined),
   [HttpStatus.TOO_MANY_REQUESTS]: (m) => frenchThrottleMessage(m),
+  [HttpStatus.INTERNAL_SERVER_ERROR]: () => 'Erreur interne du serveur.',
 };
 
 const FASTIFY_MESSAGES: Record<number, string> = {
