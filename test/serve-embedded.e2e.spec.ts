@@ -76,7 +76,7 @@ describe('wif serve on the embedded default (PGlite)', () => {
 
     const first = await serve(env);
     try {
-      await waitFor(async () => (first.output().includes('EMBEDDED DEMO MODE') ? true : undefined));
+      await waitFor(() => Promise.resolve(first.output().includes('EMBEDDED DEMO MODE') ? true : undefined));
       expect(await (await fetch(`${base}/readiness`)).json()).toMatchObject({ status: 'ok' });
       const token = readFileSync(join(dataDir, 'admin-token'), 'utf8').trim();
       expect(first.output()).toContain(token);
@@ -90,7 +90,7 @@ describe('wif serve on the embedded default (PGlite)', () => {
       });
       // The resumed seeding completed the set rather than doubling it.
       expect(run.counts.read).toBe(300);
-      await waitFor(async () => (first.output().includes('monthly-report: run succeeded') ? true : undefined));
+      await waitFor(() => Promise.resolve(first.output().includes('monthly-report: run succeeded') ? true : undefined));
       const invalid = await fetch(`${base}/v1/apt_validity_check/1/2000-01-01`);
       expect(invalid.status).toBe(200);
       expect(await invalid.json()).toEqual({ data: [], status: 'invalid' });
@@ -119,7 +119,7 @@ describe('wif serve on the embedded default (PGlite)', () => {
     child.stderr.on('data', (d: Buffer) => (output += d.toString()));
     const exited = new Promise<number | null>((done) => child.once('close', (code) => done(code)));
     try {
-      await waitFor(async () => (output.includes('Listening on') ? true : undefined));
+      await waitFor(() => Promise.resolve(output.includes('Listening on') ? true : undefined));
       expect(output).not.toContain('EMBEDDED DEMO MODE');
       expect(output).toContain('ADMIN_TOKEN is not set');
       expect(existsSync(join(plain, 'admin-token'))).toBe(false);

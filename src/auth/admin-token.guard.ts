@@ -12,7 +12,9 @@ export class AdminTokenGuard implements CanActivate {
   }
 
   canActivate(context: ExecutionContext): boolean {
-    if (!this.expected) throw new ForbiddenException("L'API d'administration est désactivée (ADMIN_TOKEN n'est pas défini).");
+    if (!this.expected) {
+      throw new ForbiddenException("L'API d'administration est désactivée (ADMIN_TOKEN n'est pas défini).");
+    }
     const header = context.switchToHttp().getRequest<{ headers: Record<string, string | undefined> }>()
       .headers.authorization;
     const match = /^Bearer\s+(\S+)$/i.exec(header ?? '');

@@ -68,16 +68,17 @@ export async function serve(ctx: CliContext, options: { demo: boolean }, shutdow
       2,
     );
   }
-  const { config, generated } = options.demo
-    ? withDemoAdminToken(ctx.config)
-    : { config: ctx.config, generated: null };
+  const { config, generated } = options.demo ? withDemoAdminToken(ctx.config) : { config: ctx.config, generated: null };
   startErrorReporting(config, ctx.version);
   const app = await createServer(config, { scheduler: true, rootLogger: log });
   shutdown.attach(app);
   if (shutdown.requested) return;
   await app.listen({ port: config.port, host: config.host });
   const base = `http://localhost:${config.port}/api`;
-  log.info({ port: config.port, host: config.host }, `Listening on ${config.host}:${config.port}; OpenAPI at ${base}/docs`);
+  log.info(
+    { port: config.port, host: config.host },
+    `Listening on ${config.host}:${config.port}; OpenAPI at ${base}/docs`,
+  );
   if (config.metricsPort !== null) {
     await app.get(MetricsService).listen(config.metricsPort, config.host);
     log.info({ port: config.metricsPort }, `Metrics on ${config.host}:${config.metricsPort}/metrics`);

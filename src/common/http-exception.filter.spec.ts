@@ -34,6 +34,8 @@ describe('HttpExceptionFilter', () => {
   it('answers an unexpected error with a generic French 500 that leaks nothing', () => {
     const body = filter.describe(new Error('connection to 10.0.0.5 refused for user wif'));
     expect(body).toEqual({ statusCode: 500, error: 'INTERNAL_SERVER_ERROR', message: 'Erreur interne du serveur.' });
-    expect(filter.describe(new InternalServerErrorException('pool exhausted')).message).toBe('Erreur interne du serveur.');
+    expect(filter.describe(new InternalServerErrorException('pool exhausted')).message).toBe(
+      'Erreur interne du serveur.',
+    );
   });
 });

@@ -26,7 +26,12 @@ describe('configuration rules', () => {
 
   it('gives one line per faulty variable, never a multi-line message for one variable', () => {
     const found = problems({ API_PORT: '-5', MAIL_PORT: 'x', PUBLIC_RATE_LIMIT: '-1', LOG_FORMAT: 'xml' });
-    expect(found.map((p) => p.split(':')[0]).sort()).toEqual(['API_PORT', 'LOG_FORMAT', 'MAIL_PORT', 'PUBLIC_RATE_LIMIT']);
+    expect(found.map((p) => p.split(':')[0]).sort()).toEqual([
+      'API_PORT',
+      'LOG_FORMAT',
+      'MAIL_PORT',
+      'PUBLIC_RATE_LIMIT',
+    ]);
     for (const line of found) expect(line).not.toContain('\n');
   });
 
@@ -50,9 +55,9 @@ describe('configuration rules', () => {
   it('refuses the embedded database in production', () => {
     expect(named({ NODE_ENV: 'production' })).toEqual(['DATABASE_URL']);
     expect(problems({ NODE_ENV: 'production', DATABASE_URL: 'postgres://u@db/wif' })).toEqual([]);
-    expect(named({ NODE_ENV: 'production', STORE: 'kinto', KINTO_URL: 'http://k.test/v1', KINTO_AUTH: 'u:p' })).toEqual([
-      'AGGREGATOR_DATABASE_URL',
-    ]);
+    expect(named({ NODE_ENV: 'production', STORE: 'kinto', KINTO_URL: 'http://k.test/v1', KINTO_AUTH: 'u:p' })).toEqual(
+      ['AGGREGATOR_DATABASE_URL'],
+    );
     expect(problems({})).toEqual([]);
     expect(loadConfig({ NODE_ENV: 'production', DATABASE_URL: 'postgres://u@db/wif' }).production).toBe(true);
   });
