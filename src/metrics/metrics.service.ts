@@ -3,6 +3,7 @@ import { AddressInfo } from 'node:net';
 import { Injectable, Logger, OnApplicationShutdown, Optional } from '@nestjs/common';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { Clock } from '../common/clock';
+import { errorReporter } from '../common/error-reporter';
 import { AppConfig } from '../config/app-config';
 import { Databases } from '../database/database';
 import { JobRun } from '../jobs/job-run';
@@ -102,8 +103,13 @@ export class MetricsService implements OnApplicationShutdown {
       skipped: run.skipped,
       failed: run.failed,
     };
-    if (run.status === 'succeeded') this.logger.log(fields);
-    else this.logger.error(fields);
+    if (run.status === 'succeeded') {
+      this.logger.log(fields);
+    } else {
+      this.logger.error(fields);
+      // The job and run only: the run's error text may quote a dossier, and stays in the run record.
+      errorReporter()?.report(new Error(`job ${run.job} ${run.status}`), { job: run.job, runId: run.id });
+    }
   }
 
   async metrics(): Promise<{ contentType: string; body: string }> {
