@@ -1,8 +1,8 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from './app-config';
-import { ConfigError, validateEnvironment } from './environment';
+import { ConfigError, knownVariables, validateEnvironment } from './environment';
 
 /** The problems `env` raises, one line each; [] when it is valid. */
 function problems(env: Record<string, string>): string[] {
@@ -106,5 +106,13 @@ describe('configuration rules', () => {
   it('bounds the readiness check timeout', () => {
     expect(loadConfig({}).healthCheckTimeoutMs).toBe(3000);
     expect(named({ HEALTH_CHECK_TIMEOUT_MS: '0' })).toEqual(['HEALTH_CHECK_TIMEOUT_MS']);
+  });
+
+  it('documents every variable in .env.sample, and only those', () => {
+    const sample = readFileSync(join(__dirname, '..', '..', '.env.sample'), 'utf8');
+    const listed = [...sample.matchAll(/^([A-Z][A-Z0-9_]*)=/gm)].map((m) => m[1]);
+    const aliases = ['MONTHLY_REPORT_EMAIL_RECEPIENT', 'PGSSLROOTCERT'];
+    expect(listed.filter((name) => !knownVariables().includes(name))).toEqual([]);
+    expect(knownVariables().filter((name) => !aliases.includes(name) && !listed.includes(name))).toEqual([]);
   });
 });
