@@ -45,12 +45,12 @@ export function createProgress(label: string, terminal: NodeJS.WriteStream = pro
     },
     stop() {
       if (!bar) return;
-      // Lines logged since the last redraw are still in the bar's buffer, which stopping does not print.
-      const unprinted = (bars as unknown as { loggingBuffer: string[] }).loggingBuffer.splice(0);
+      // A last redraw prints the lines logged since the previous one (stopping alone would drop them), above the
+      // final bar.
+      bars.update();
       bars.stop();
       if (active === bars) active = null;
       bar = null;
-      for (const line of unprinted) terminal.write(line);
     },
   };
 }
