@@ -119,7 +119,8 @@ describe('wif serve on the embedded default (PGlite)', () => {
     child.stderr.on('data', (d: Buffer) => (output += d.toString()));
     const exited = new Promise<number | null>((done) => child.once('close', (code) => done(code)));
     try {
-      await waitFor(() => Promise.resolve(output.includes('Listening on') ? true : undefined));
+      // Embedded PostgreSQL's first start takes a while on a busy machine.
+      await waitFor(() => Promise.resolve(output.includes('Listening on') ? true : undefined), 600);
       expect(output).not.toContain('EMBEDDED DEMO MODE');
       expect(output).toContain('ADMIN_TOKEN is not set');
       expect(existsSync(join(plain, 'admin-token'))).toBe(false);

@@ -6,6 +6,7 @@ import { ALERT_TYPES, AlertType, isAlertType } from '../alert/alert-type';
 import { createRootLogger } from '../common/logger';
 import { AppConfig, loadConfig } from '../config/app-config';
 import { ConfigError } from '../config/environment';
+import { KintoConfigError } from '../kinto/kinto-client.provider';
 import { CliContext, exportAlerts, listJobs, migrate, seedDemo, serve, StartError, sync } from './commands';
 import { cliLogStream } from './progress';
 import { Shutdown } from './shutdown';
@@ -74,6 +75,12 @@ program
       await serve(ctx, { demo: options.demo === true }, shutdown);
     } catch (error) {
       if (shutdown.requested) process.exit(0);
+      // A Kinto setting that only the Kinto client can judge (the /v1 root, no credentials in the URL) is a bad
+      // setting all the same.
+      if (error instanceof KintoConfigError) {
+        process.stderr.write(`Invalid configuration:\n  - ${error.message}\n`);
+        process.exit(2);
+      }
       if (error instanceof StartError) {
         process.stderr.write(`${error.message}\n`);
         process.exit(error.exitCode);

@@ -21,7 +21,11 @@ describe('error reporting (SENTRY_DSN)', () => {
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   });
-  afterAll(() => new Promise((resolve) => server.close(resolve)));
+  afterAll(async () => {
+    // The SDK keeps a flush timer while enabled.
+    await (await import('@sentry/nestjs')).close(1000);
+    await new Promise((resolve) => server.close(resolve));
+  });
 
   it('is off without a DSN', () => {
     expect(startErrorReporting(loadConfig({}), '1.0.0')).toBeNull();
