@@ -138,6 +138,16 @@ describe('wif CLI (built, against PostgreSQL)', () => {
     expect(bad.stderr).toContain('KINTO_AUTH: required when STORE=kinto');
   });
 
+  it('exits instead of hanging when a start fails (Kinto unreachable: 1; a Kinto URL it refuses: 2)', async () => {
+    const kinto = { DATABASE_URL: db.url, DATA_DIR: dataDir, STORE: 'kinto', KINTO_AUTH: 'wif:secret' };
+    const unreachable = await wif(['serve'], { ...kinto, KINTO_URL: 'http://127.0.0.1:9/v1', API_PORT: '0' });
+    expect(unreachable.code).toBe(1);
+    expect(unreachable.stderr + unreachable.stdout).toMatch(/start failed/);
+    const refused = await wif(['serve'], { ...kinto, KINTO_URL: 'http://127.0.0.1:9/v2', API_PORT: '0' });
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('KINTO_URL must be the API root ending with /v1');
+  });
+
   it('refuses the embedded database in production rather than serving invented data (exit 2)', async () => {
     const bad = await wif(['serve'], { DATA_DIR: dataDir, NODE_ENV: 'production', ADMIN_TOKEN: 'x'.repeat(20) });
     expect(bad.code).toBe(2);
