@@ -44,6 +44,18 @@ describe('PostgreSQL timeouts', () => {
     }
   });
 
+  it('runs migrations without the statement timeout, then restores it on that connection', async () => {
+    const fresh = await createTestDatabase('timeouts_migrate');
+    const databases = await Databases.open(loadConfig({ DATABASE_URL: fresh.url, DATABASE_STATEMENT_TIMEOUT_MS: '1' }));
+    try {
+      await expect(databases.migrate()).resolves.toBeUndefined();
+      expect(await failure(databases.main.execute(sql`SELECT pg_sleep(0.2)`))).toMatch(/statement timeout/);
+    } finally {
+      await databases.close();
+      await fresh.drop();
+    }
+  });
+
   it('gives up connecting past DATABASE_CONNECT_TIMEOUT_MS instead of waiting for the system', async () => {
     const { port } = silent.address() as AddressInfo;
     const config = loadConfig({

@@ -138,11 +138,12 @@ export class Databases {
     }
     const client = await this.pool!.connect();
     try {
-      // Waiting for another replica's migrations is no slow statement; RESET restores the connection's own limit.
+      // Neither waiting for another replica's migrations nor a migration itself (an index on a large table) is a
+      // runaway statement: both run on this session without the statement timeout, which RESET restores after.
       await client.query('SET statement_timeout = 0');
       await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
       for (const { folder, table } of folders) {
-        await migratePg(this.main as never, { migrationsFolder: folder, migrationsTable: table });
+        await migratePg(drizzlePg(client) as never, { migrationsFolder: folder, migrationsTable: table });
       }
     } finally {
       await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => undefined);
