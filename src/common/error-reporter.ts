@@ -28,7 +28,8 @@ export function startErrorReporting(config: AppConfig, release: string): ErrorRe
     release,
     sendDefaultPii: false,
     defaultIntegrations: false,
-    integrations: [Sentry.linkedErrorsIntegration(), Sentry.onUnhandledRejectionIntegration({ mode: 'warn' })],
+    // `strict`: an unhandled rejection is reported, then still ends the process, as it does without Sentry.
+    integrations: [Sentry.linkedErrorsIntegration(), Sentry.onUnhandledRejectionIntegration({ mode: 'strict' })],
     skipOpenTelemetrySetup: true,
     beforeSend: (event) => {
       delete event.request;
