@@ -46,10 +46,11 @@ describe('job runs across instances (PostgreSQL)', () => {
     const crashed = await new PgJobLock(other).tryAcquire('alert');
     expect(crashed).not.toBeNull();
     expect(await new PgJobLock(t.databases).tryAcquire('alert')).toBeNull();
-    // What a killed process amounts to for PostgreSQL: its session ends. Only in this test's database: pg_locks is
-    // server-wide, and other test files hold advisory locks of their own (migrations) at the same time.
+    // What a killed process amounts to for PostgreSQL: its session ends (waited for: termination is otherwise
+    // asynchronous). Only in this test's database: pg_locks is server-wide, and other test files hold advisory
+    // locks of their own (migrations) at the same time.
     await t.databases.main.execute(
-      sql`SELECT pg_terminate_backend(pid) FROM pg_locks
+      sql`SELECT pg_terminate_backend(pid, 10000) FROM pg_locks
           WHERE locktype = 'advisory' AND pid <> pg_backend_pid()
             AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
     );
