@@ -1,7 +1,9 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { RouterModule } from '@nestjs/core';
+import { LoggerModule } from 'nestjs-pino';
 import { AlertDigestModule } from './alert-digest/alert-digest.module';
 import { AlertModule } from './alert/alert.module';
+import { createRootLogger, loggerModuleParams, RootLogger } from './common/logger';
 import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
@@ -10,6 +12,7 @@ import { DsImportModule } from './ds-import/ds-import.module';
 import { HealthModule } from './health/health.module';
 import { JobsModule } from './jobs/jobs.module';
 import { MailModule } from './mail/mail.module';
+import { MetricsModule } from './metrics/metrics.module';
 import { MonthlyReportModule } from './monthly-report/monthly-report.module';
 import { RetentionModule } from './retention/retention.module';
 import { SchedulerModule } from './scheduler/scheduler.module';
@@ -20,6 +23,8 @@ import { ValidityCheckModule } from './validity-check/validity-check.module';
 export interface AppOptions {
   /** Run the cron schedule (the server does, the CLI and the tests do not). */
   scheduler: boolean;
+  /** Where every line goes; by default JSON or text on stdout, as configured. */
+  rootLogger?: RootLogger;
 }
 
 /** The modules whose controllers are all admin routes (the public check stays in ValidityCheckModule). */
@@ -32,6 +37,13 @@ export class AppModule {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config),
+        LoggerModule.forRoot(
+          loggerModuleParams(
+            options.rootLogger ??
+              createRootLogger({ level: config.logLevel, format: config.logFormat, destination: 1 }),
+          ),
+        ),
+        MetricsModule.forRoot(config),
         DatabaseModule,
         StorageModule.forRoot(config),
         // The modules with routes come first, in this order: it is the order of the routes in the OpenAPI document.

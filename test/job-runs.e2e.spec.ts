@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Logger, LoggerService } from '@nestjs/common';
 import { eq, sql } from 'drizzle-orm';
-import { createLogger } from '../src/common/logger';
+import { createRootLogger, LineSink } from '../src/common/logger';
 import { loadConfig } from '../src/config/app-config';
 import { Databases } from '../src/database/database';
 import { jobRun, synchroHistory } from '../src/database/schema';
@@ -33,17 +33,16 @@ const MARKERS = {
   email: 'zorglub.marker@exemple-sas.fr',
 };
 
-/** Both log formats at once, every level. */
-function teeLogger(): LoggerService {
-  const text = createLogger({ level: 'verbose', format: 'text' });
-  const json = createLogger({ level: 'verbose', format: 'json' });
+/** Both log formats at once, every level, each line with all its arguments (context, stack) as fields. */
+function teeLogger(sink: LineSink): LoggerService {
+  const text = createRootLogger({ level: 'trace', format: 'text', destination: sink });
+  const json = createRootLogger({ level: 'trace', format: 'json', destination: sink });
   const both =
-    (level: 'log' | 'error' | 'warn' | 'debug' | 'verbose') =>
+    (level: 'info' | 'error' | 'warn' | 'debug' | 'trace') =>
     (message: unknown, ...rest: unknown[]) => {
-      text[level](message, ...rest);
-      json[level](message, ...rest);
+      for (const logger of [text, json]) logger[level]({ rest: rest.map(String) }, String(message));
     };
-  return { log: both('log'), error: both('error'), warn: both('warn'), debug: both('debug'), verbose: both('verbose') };
+  return { log: both('info'), error: both('error'), warn: both('warn'), debug: both('debug'), verbose: both('trace') };
 }
 
 /** Everything written to stdout and stderr while `work` runs. */
@@ -55,11 +54,11 @@ async function captureOutput(work: () => Promise<void>): Promise<string> {
   };
   const out = jest.spyOn(process.stdout, 'write').mockImplementation(capture);
   const err = jest.spyOn(process.stderr, 'write').mockImplementation(capture);
-  Logger.overrideLogger(teeLogger());
+  Logger.overrideLogger(teeLogger({ write: capture }));
   try {
     await work();
   } finally {
-    Logger.overrideLogger(createLogger({ level: 'error', format: 'text' }));
+    Logger.overrideLogger(['error']);
     out.mockRestore();
     err.mockRestore();
   }

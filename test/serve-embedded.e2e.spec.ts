@@ -1,5 +1,5 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,10 +23,10 @@ interface Served {
   stop: () => Promise<number | null>;
 }
 
-/** `wif serve` in pure embedded mode, resolved once it listens. */
-function serve(env: Record<string, string>): Promise<Served> {
+/** `wif serve --demo` in pure embedded mode, resolved once its output holds `ready` (by default, once it listens). */
+function serve(env: Record<string, string>, ready = 'Listening on'): Promise<Served> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [WIF, 'serve'], {
+    const child = spawn(process.execPath, [WIF, 'serve', '--demo'], {
       env: { PATH: process.env.PATH ?? '', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -39,7 +39,7 @@ function serve(env: Record<string, string>): Promise<Served> {
       });
     const onData = (d: Buffer) => {
       output += d.toString();
-      if (output.includes('Listening on')) resolve({ child, output: () => output, stop });
+      if (output.includes(ready)) resolve({ child, output: () => output, stop });
     };
     child.stdout.on('data', onData);
     child.stderr.on('data', onData);
@@ -64,13 +64,19 @@ describe('wif serve on the embedded default (PGlite)', () => {
   });
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
-  it('seeds demo data once on the first start, answers checks, and stops cleanly', async () => {
+  it('resumes a first start interrupted during seeding, then seeds once, answers checks, and stops cleanly', async () => {
     const port = await freePort();
-    const env = { DATA_DIR: dataDir, API_PORT: String(port), DEMO_SEED_DOSSIERS: '300', LOG_LEVEL: 'log' };
-    const first = await serve(env);
+    const env = { DATA_DIR: dataDir, API_PORT: String(port), DEMO_SEED_DOSSIERS: '300', LOG_LEVEL: 'info' };
     const base = `http://127.0.0.1:${port}/api`;
+
+    // SIGTERM while the demo dossiers are being written: a clean exit, and nothing recorded as done.
+    const interrupted = await serve(env, 'EMBEDDED DEMO MODE');
+    expect(await interrupted.stop()).toBe(0);
+    expect(interrupted.output()).toContain('SIGTERM received, shutting down');
+
+    const first = await serve(env);
     try {
-      expect(first.output()).toContain('EMBEDDED DEMO MODE');
+      await waitFor(() => Promise.resolve(first.output().includes('EMBEDDED DEMO MODE') ? true : undefined));
       expect(await (await fetch(`${base}/readiness`)).json()).toMatchObject({ status: 'ok' });
       const token = readFileSync(join(dataDir, 'admin-token'), 'utf8').trim();
       expect(first.output()).toContain(token);
@@ -82,7 +88,9 @@ describe('wif serve on the embedded default (PGlite)', () => {
         }>;
         return runs.find((r) => r.status === 'succeeded');
       });
+      // The resumed seeding completed the set rather than doubling it.
       expect(run.counts.read).toBe(300);
+      await waitFor(() => Promise.resolve(first.output().includes('monthly-report: run succeeded') ? true : undefined));
       const invalid = await fetch(`${base}/v1/apt_validity_check/1/2000-01-01`);
       expect(invalid.status).toBe(200);
       expect(await invalid.json()).toEqual({ data: [], status: 'invalid' });
@@ -96,6 +104,30 @@ describe('wif serve on the embedded default (PGlite)', () => {
       expect(second.output()).not.toContain('EMBEDDED DEMO MODE');
     } finally {
       expect(await second.stop()).toBe(0);
+    }
+  }, 240_000);
+
+  it('invents nothing without --demo: no seeding, no generated token', async () => {
+    const port = await freePort();
+    const plain = mkdtempSync(join(tmpdir(), 'wif-plain-'));
+    const child = spawn(process.execPath, [WIF, 'serve'], {
+      env: { PATH: process.env.PATH ?? '', DATA_DIR: plain, API_PORT: String(port), LOG_LEVEL: 'info' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+    const exited = new Promise<number | null>((done) => child.once('close', (code) => done(code)));
+    try {
+      // Embedded PostgreSQL's first start takes a while on a busy machine.
+      await waitFor(() => Promise.resolve(output.includes('Listening on') ? true : undefined), 600);
+      expect(output).not.toContain('EMBEDDED DEMO MODE');
+      expect(output).toContain('ADMIN_TOKEN is not set');
+      expect(existsSync(join(plain, 'admin-token'))).toBe(false);
+    } finally {
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+      rmSync(plain, { recursive: true, force: true });
     }
   }, 120_000);
 });

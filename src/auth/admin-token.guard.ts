@@ -12,14 +12,18 @@ export class AdminTokenGuard implements CanActivate {
   }
 
   canActivate(context: ExecutionContext): boolean {
-    if (!this.expected) throw new ForbiddenException('The admin API is disabled: ADMIN_TOKEN is not set');
+    if (!this.expected) {
+      throw new ForbiddenException("L'API d'administration est désactivée (ADMIN_TOKEN n'est pas défini).");
+    }
     const header = context.switchToHttp().getRequest<{ headers: Record<string, string | undefined> }>()
       .headers.authorization;
     const match = /^Bearer\s+(\S+)$/i.exec(header ?? '');
     const given = Buffer.from(match?.[1] ?? '');
     // Constant-time comparison, so the token cannot be guessed byte by byte from response times.
     if (given.length !== this.expected.length || !timingSafeEqual(given, this.expected)) {
-      throw new UnauthorizedException('A valid admin token is required (Authorization: Bearer <ADMIN_TOKEN>)');
+      throw new UnauthorizedException(
+        "Un jeton d'administration valide est requis (en-tête Authorization: Bearer <ADMIN_TOKEN>).",
+      );
     }
     return true;
   }

@@ -1,33 +1,52 @@
 import { createWriteStream, statSync } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
-import { INestApplicationContext, Logger, LoggerService } from '@nestjs/common';
+import { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { AlertFilter } from '../alert/alert';
 import { AlertService } from '../alert/alert.service';
+import { Logger as PinoNestLogger } from 'nestjs-pino';
 import { AppModule } from '../app.module';
+import { startErrorReporting } from '../common/error-reporter';
+import { RootLogger } from '../common/logger';
+import { MetricsService } from '../metrics/metrics.service';
 import { AppConfig } from '../config/app-config';
 import { withDemoAdminToken } from '../config/demo-admin-token';
 import { DemoSeeder } from '../demo/demo-seeder.service';
+import { JobRegistry } from '../jobs/job-registry';
 import { JobName } from '../jobs/job-run';
 import { toJobRunDto } from '../jobs/job-run.dto';
 import { JobRunRepository } from '../jobs/job-run.repository';
-import { describeError } from '../common/describe-error';
 import { JobRunner } from '../jobs/job-runner.service';
 import { createServer } from '../server';
 import { createProgress } from './progress';
+import { Shutdown } from './shutdown';
 
 export interface CliContext {
   config: AppConfig;
-  logger: LoggerService;
+  /** Every log line: stdout for the service, stderr for the other commands. */
+  root: RootLogger;
   /** Where the one-line JSON results go (stdout). */
   print: (line: string) => void;
+  /** The package version, for error reports. */
+  version: string;
+}
+
+/** A start-up that cannot go on; `wif` prints the message and exits with `exitCode`. */
+export class StartError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode: number,
+  ) {
+    super(message);
+  }
 }
 
 async function withContext<T>(ctx: CliContext, work: (app: INestApplicationContext) => Promise<T>): Promise<T> {
-  const app = await NestFactory.createApplicationContext(AppModule.forRoot(ctx.config, { scheduler: false }), {
-    logger: ctx.logger,
-    abortOnError: false,
-  });
+  const app = await NestFactory.createApplicationContext(
+    AppModule.forRoot(ctx.config, { scheduler: false, rootLogger: ctx.root }),
+    { bufferLogs: true, abortOnError: false },
+  );
+  app.useLogger(app.get(PinoNestLogger));
   try {
     return await work(app);
   } finally {
@@ -35,40 +54,61 @@ async function withContext<T>(ctx: CliContext, work: (app: INestApplicationConte
   }
 }
 
-/** Runs until SIGTERM/SIGINT; the start of every replica. */
-export async function serve(ctx: CliContext): Promise<void> {
-  const logger = new Logger('Serve');
-  const { config, generated } = withDemoAdminToken(ctx.config);
-  const app = await createServer(config, { scheduler: true, logger: ctx.logger });
-  await app.init();
-  const seeded = await app.get(DemoSeeder).seedOnFirstStart();
-  if (seeded) {
-    // A newcomer should get answers right away rather than at the next cron tick; full runs mail nothing.
-    const runner = app.get(JobRunner);
-    const first: JobName[] = ['validity-check', 'alert', 'monthly-report'];
-    for (const job of first) {
-      // The run's end is recorded by the runner; only a refused start is left to say here.
-      runner.start(job, { trigger: 'cli', full: true }).catch((e) => logger.warn(`${job}: ${describeError(e)}`));
-    }
+/** The jobs a demo's first start runs on the seeded data, so that a newcomer gets answers right away. */
+const FIRST_JOBS: JobName[] = ['validity-check', 'alert', 'monthly-report'];
+
+/**
+ * Runs until SIGTERM/SIGINT; the start of every replica. With `demo` (what `npm start` asks for), pure embedded mode
+ * seeds synthetic dossiers on the first start and generates an admin token; without it nothing is invented.
+ */
+export async function serve(ctx: CliContext, options: { demo: boolean }, shutdown: Shutdown): Promise<void> {
+  const log = ctx.root;
+  if (options.demo && !ctx.config.pureEmbedded) {
+    throw new StartError(
+      '--demo runs on the embedded database only: unset DATABASE_URL and AGGREGATOR_DATABASE_URL, or drop --demo',
+      2,
+    );
   }
-  // Close gracefully (stop crons, finish the HTTP requests, flush the embedded database) and exit 0.
-  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-    process.once(signal, () => {
-      logger.log(`${signal} received, shutting down`);
-      app.close().then(
-        () => process.exit(0),
-        (error: unknown) => {
-          logger.error(`shutdown failed: ${String(error)}`);
-          process.exit(1);
-        },
-      );
-    });
-  }
+  const { config, generated } = options.demo ? withDemoAdminToken(ctx.config) : { config: ctx.config, generated: null };
+  startErrorReporting(config.sentry, ctx.version);
+  const app = await createServer(config, { scheduler: true, rootLogger: log });
+  shutdown.attach(app);
+  if (shutdown.requested) return;
   await app.listen({ port: config.port, host: config.host });
   const base = `http://localhost:${config.port}/api`;
-  logger.log(`Listening on ${config.host}:${config.port}; OpenAPI at ${base}/docs`);
-  if (!config.adminToken) logger.warn('ADMIN_TOKEN is not set: the admin API is disabled');
-  if (generated) logger.warn(`Demo admin token (kept in ${config.dataDir}/admin-token): ${generated}`);
+  log.info(
+    { port: config.port, host: config.host },
+    `Listening on ${config.host}:${config.port}; OpenAPI at ${base}/docs`,
+  );
+  if (config.metricsPort !== null) {
+    await app.get(MetricsService).listen(config.metricsPort, config.host);
+    log.info({ port: config.metricsPort }, `Metrics on ${config.host}:${config.metricsPort}/metrics`);
+  }
+  if (!config.adminToken) log.warn('ADMIN_TOKEN is not set: the admin API is disabled');
+  if (generated) log.warn(`Demo admin token (kept in ${config.dataDir}/admin-token): ${generated}`);
+  if (config.pureEmbedded && !options.demo) {
+    log.warn('Embedded database without demo data (`npm start` or `wif serve --demo` seeds synthetic dossiers)');
+  }
+  if (options.demo) {
+    demoFirstStart(app, shutdown).catch((error: unknown) => {
+      if (!shutdown.requested) log.error({ err: error }, 'demo first start failed; it is resumed at the next start');
+    });
+  }
+}
+
+/** Seeds, runs the first jobs (full runs mail nothing), and only then records that the first start is done. */
+async function demoFirstStart(app: INestApplicationContext, shutdown: Shutdown): Promise<void> {
+  const seeder = app.get(DemoSeeder);
+  if (!(await seeder.firstStartPending())) return;
+  await seeder.seedDemo();
+  if (shutdown.requested) return;
+  const runner = app.get(JobRunner);
+  const names = app.get(JobRegistry).names();
+  const runs = await Promise.all(
+    FIRST_JOBS.filter((job) => names.includes(job)).map((job) => runner.runToEnd(job, { trigger: 'cli', full: true })),
+  );
+  if (shutdown.requested) return;
+  if (runs.every((run) => run.status === 'succeeded')) await seeder.firstStartDone();
 }
 
 export async function migrate(ctx: CliContext): Promise<void> {
@@ -113,7 +153,7 @@ export async function sync(
   });
 }
 
-export async function listJobs(ctx: CliContext, options: { job?: JobName; limit: number }): Promise<void> {
+export async function listJobs(ctx: CliContext, options: { job?: string; limit: number }): Promise<void> {
   await withContext(ctx, async (app) => {
     const runs = await app.get(JobRunRepository).list(options);
     for (const run of runs) ctx.print(JSON.stringify(toJobRunDto(run)));

@@ -7,4 +7,9 @@ import { HttpStatus } from '@nestjs/common';
  */
 export abstract class DomainError extends Error {
   abstract readonly status: HttpStatus;
+
+  /** What the HTTP answer says (French for anything the public or staff may read); the message by default. */
+  get publicMessage(): string {
+    return this.message;
+  }
 }

@@ -66,6 +66,7 @@ describe('loadConfig', () => {
       'ADMIN_TOKEN',
       'API_PORT',
       'DATABASE_URL',
+      'KINTO_AUTH',
       'KINTO_URL',
       'MAIL_ENABLED',
       'VALIDITY_CHECK_CRON',

@@ -1,6 +1,6 @@
 import { join, resolve } from 'node:path';
 import { DsProcedure, readDsProcedures } from './ds-procedures';
-import { EnvironmentVariables, validateEnvironment } from './environment';
+import { EnvironmentVariables, LogLevelName, validateEnvironment } from './environment';
 
 const list = (value: string) =>
   value
@@ -22,8 +22,13 @@ export class AppConfig {
   readonly publicCheckMaxFailedPerDossier: number;
   readonly downloadConcurrency: number;
   readonly trustProxyHops: number;
-  readonly logLevel: string;
+  readonly logLevel: LogLevelName;
   readonly logFormat: 'text' | 'json';
+  readonly production: boolean;
+  readonly metricsPort: number | null;
+  readonly sentry: { dsn: string; environment: string } | null;
+  readonly healthCheckTimeoutMs: number;
+  readonly database: { connectTimeoutMs: number; statementTimeoutMs: number; caFile: string | null };
   readonly databaseUrl: string | null;
   readonly aggregatorDatabaseUrl: string | null;
   readonly dataDir: string;
@@ -82,8 +87,19 @@ export class AppConfig {
     this.publicCheckMaxFailedPerDossier = env.PUBLIC_CHECK_MAX_FAILED_PER_DOSSIER;
     this.downloadConcurrency = env.DOWNLOAD_CONCURRENCY;
     this.trustProxyHops = env.TRUST_PROXY_HOPS;
-    this.logLevel = env.LOG_LEVEL;
+    this.logLevel = env.LOG_LEVEL as LogLevelName;
     this.logFormat = env.LOG_FORMAT as 'text' | 'json';
+    this.production = env.NODE_ENV === 'production';
+    this.metricsPort = env.METRICS_PORT ?? null;
+    this.sentry = env.SENTRY_DSN
+      ? { dsn: env.SENTRY_DSN, environment: env.SENTRY_ENVIRONMENT ?? env.NODE_ENV ?? 'development' }
+      : null;
+    this.healthCheckTimeoutMs = env.HEALTH_CHECK_TIMEOUT_MS;
+    this.database = {
+      connectTimeoutMs: env.DATABASE_CONNECT_TIMEOUT_MS,
+      statementTimeoutMs: env.DATABASE_STATEMENT_TIMEOUT_MS,
+      caFile: env.DATABASE_CA_FILE ?? null,
+    };
     this.databaseUrl = env.DATABASE_URL ?? null;
     this.aggregatorDatabaseUrl = env.AGGREGATOR_DATABASE_URL ?? null;
     this.dataDir = resolve(env.DATA_DIR);

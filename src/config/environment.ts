@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { Transform, plainToInstance } from 'class-transformer';
 import { validateCronExpression } from 'cron';
 import {
@@ -14,7 +15,10 @@ import {
   ValidateBy,
   validateSync,
 } from 'class-validator';
+import { LOG_LEVELS, LogLevelName } from '../common/log-levels';
 import { readDsProcedures } from './ds-procedures';
+
+export { LOG_LEVELS, type LogLevelName };
 
 const toInt = ({ value }: { value: unknown }) =>
   typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
@@ -25,6 +29,8 @@ const toBool = ({ value }: { value: unknown }) => {
   if (['false', '0', 'no', 'off', ''].includes(v)) return false;
   return value;
 };
+const toOptionalInt = ({ value }: { value: unknown }) =>
+  typeof value === 'string' && value.trim() === '' ? undefined : toInt({ value });
 const emptyToUndefined = ({ value }: { value: unknown }) =>
   typeof value === 'string' && value.trim() === '' ? undefined : value;
 
@@ -53,7 +59,7 @@ function IsCron(options?: ValidationOptions): PropertyDecorator {
 }
 const POSTGRES_URL = /^postgres(ql)?:\/\/\S+$/;
 const URL_SEGMENT = /^[A-Za-z0-9._-]+$/;
-const SECRET = /TOKEN|PASSWORD|AUTH|URL/;
+const SECRET = /TOKEN|PASSWORD|AUTH|URL|DSN/;
 /**
  * A bearer token travels in a header and is compared byte for byte: whitespace or control characters would pass
  * here and then never match, so they are refused. The demo token file is held to the same rule.
@@ -61,6 +67,17 @@ const SECRET = /TOKEN|PASSWORD|AUTH|URL/;
 export const ADMIN_TOKEN_RULE = /^[\x21-\x7e]{16,}$/;
 export const ADMIN_TOKEN_MESSAGE =
   'ADMIN_TOKEN must be at least 16 printable characters, without spaces or control characters';
+
+/**
+ * Log levels by their common names (pino's); the names of the first releases (Nest's `log` and `verbose`) still
+ * work, so an existing deployment keeps its setting.
+ */
+const OLD_LOG_LEVELS: Record<string, LogLevelName> = { log: 'info', verbose: 'trace', warning: 'warn' };
+const toLogLevel = ({ value }: { value: unknown }) => {
+  if (typeof value !== 'string') return value;
+  const v = value.trim().toLowerCase();
+  return OLD_LOG_LEVELS[v] ?? v;
+};
 
 /**
  * Every environment variable the service reads, with its default. Nothing else reads process.env:
@@ -85,8 +102,22 @@ export class EnvironmentVariables {
   @Transform(toInt) @IsInt() @Min(1) DOWNLOAD_CONCURRENCY = 2;
   /** Trust X-Forwarded-For from this many proxies (0: use the socket address), so rate limits see the real client. */
   @Transform(toInt) @IsInt() @Min(0) TRUST_PROXY_HOPS = 0;
-  @IsIn(['error', 'warn', 'log', 'debug', 'verbose']) LOG_LEVEL = 'log';
-  @IsIn(['text', 'json']) LOG_FORMAT = 'text';
+  @Transform(toLogLevel)
+  @IsIn(LOG_LEVELS, { message: `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}` })
+  LOG_LEVEL: string = 'info';
+  @IsIn(['text', 'json'], { message: 'LOG_FORMAT must be text or json' }) LOG_FORMAT = 'text';
+  /** `production` refuses the embedded database: a missing DATABASE_URL must stop the start, not fake a service. */
+  @Transform(emptyToUndefined) @IsOptional() @IsString() NODE_ENV?: string;
+  /** Port of the Prometheus endpoint (`GET /metrics`), apart from the API so that it is never exposed with it. */
+  @Transform(toOptionalInt) @IsOptional() @IsInt() @Min(1) @Max(65535) METRICS_PORT?: number;
+  /** Error reporting to Sentry (or any Sentry-compatible server); unset: off. */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^https?:\/\/\S+$/, { message: 'SENTRY_DSN must be an http(s) URL' })
+  SENTRY_DSN?: string;
+  @Transform(emptyToUndefined) @IsOptional() @IsString() SENTRY_ENVIRONMENT?: string;
+  /** Each readiness check (database, aggregator, Kinto) counts as failed past this delay. */
+  @Transform(toInt) @IsInt() @Min(100) HEALTH_CHECK_TIMEOUT_MS = 3000;
 
   @Transform(emptyToUndefined)
   @IsOptional()
@@ -96,6 +127,15 @@ export class EnvironmentVariables {
   @IsOptional()
   @Matches(POSTGRES_URL, { message: 'AGGREGATOR_DATABASE_URL must be a postgres:// URL' })
   AGGREGATOR_DATABASE_URL?: string;
+  /** Opening a PostgreSQL connection fails past this delay instead of waiting for the OS (minutes). */
+  @Transform(toInt) @IsInt() @Min(0) DATABASE_CONNECT_TIMEOUT_MS = 10_000;
+  /**
+   * The server cancels any statement running longer (0: no limit). The longest statement measured is a year of
+   * monthly statistics on 100,000 dossiers, a few seconds; two minutes leaves room for larger databases.
+   */
+  @Transform(toInt) @IsInt() @Min(0) DATABASE_STATEMENT_TIMEOUT_MS = 120_000;
+  /** CA certificate (PEM file) that PostgreSQL's certificate must chain to; PGSSLROOTCERT is read as well. */
+  @Transform(emptyToUndefined) @IsOptional() @IsString() DATABASE_CA_FILE?: string;
   @IsString() DATA_DIR = './data';
   @IsIn(['postgres', 'kinto']) STORE = 'postgres';
   @Transform(emptyToUndefined)
@@ -166,29 +206,85 @@ export class EnvironmentVariables {
   @Transform(toInt) @IsInt() @Min(1) @Max(600) DS_API_TIMEOUT_SECONDS = 30;
 }
 
+/** Variables that have no default, hence no own property on a fresh EnvironmentVariables. */
+const OPTIONAL = [
+  'ADMIN_TOKEN',
+  'DATABASE_URL',
+  'AGGREGATOR_DATABASE_URL',
+  'MAIL_USERNAME',
+  'MAIL_PASSWORD',
+  'KINTO_URL',
+  'KINTO_AUTH',
+  'NODE_ENV',
+  'METRICS_PORT',
+  'SENTRY_DSN',
+  'SENTRY_ENVIRONMENT',
+  'DATABASE_CA_FILE',
+  'DS_API_TOKEN',
+  'DS_PROCEDURES',
+  'DS_PROCEDURES_FILE',
+];
+
+/** Every variable name the service reads (besides the per-unit MONTHLY_REPORT_RECIPIENTS_*). */
+export function knownVariables(): string[] {
+  return [...Object.keys(new EnvironmentVariables()), ...OPTIONAL, 'MONTHLY_REPORT_EMAIL_RECEPIENT', 'PGSSLROOTCERT'];
+}
+
+/** Rules that tie several variables together; one line per faulty variable, like the single-field rules. */
+export function crossFieldProblems(env: EnvironmentVariables): string[] {
+  const problems: string[] = [];
+  if (env.STORE === 'kinto') {
+    if (!env.KINTO_URL) problems.push('KINTO_URL: required when STORE=kinto');
+    if (!env.KINTO_AUTH) problems.push('KINTO_AUTH: required when STORE=kinto (user:password of the service account)');
+  }
+  if (env.NODE_ENV === 'production') {
+    if (env.STORE === 'postgres' && !env.DATABASE_URL) {
+      problems.push('DATABASE_URL: required when NODE_ENV=production (the embedded database is for trying the service)');
+    }
+    if (env.STORE === 'kinto' && !env.DATABASE_URL && !env.AGGREGATOR_DATABASE_URL) {
+      problems.push('AGGREGATOR_DATABASE_URL: required when NODE_ENV=production and STORE=kinto');
+    }
+  }
+  if (env.SOURCE === 'ds-api') {
+    if (!env.DS_API_TOKEN) problems.push('DS_API_TOKEN: required when SOURCE=ds-api');
+    problems.push(...readDsProcedures(env.DS_PROCEDURES, env.DS_PROCEDURES_FILE).problems);
+    // The imported dossiers are written to the back office's own database, in the aggregator's table layout.
+    if (env.AGGREGATOR_DATABASE_URL) {
+      problems.push(
+        'AGGREGATOR_DATABASE_URL: must be unset when SOURCE=ds-api (dossiers are imported into DATABASE_URL)',
+      );
+    }
+  }
+  if (env.METRICS_PORT !== undefined && env.METRICS_PORT === env.API_PORT) {
+    problems.push('METRICS_PORT: must differ from API_PORT');
+  }
+  if (env.DATABASE_CA_FILE && !existsSync(env.DATABASE_CA_FILE)) {
+    problems.push(`DATABASE_CA_FILE: no such file (got ${JSON.stringify(env.DATABASE_CA_FILE)})`);
+  }
+  return problems;
+}
+
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
     super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
   }
 }
 
+// One message per variable, the type's before the range's: `API_PORT=abc` is not a whole number, and saying it is
+// also "greater than 65535" and "less than 0" only confuses.
+const TYPE_RULES = ['isInt', 'isBoolean', 'isString', 'isIn', 'matches', 'isEmail'];
+function mainConstraint(constraints: Record<string, string>): string {
+  const key = TYPE_RULES.find((k) => k in constraints) ?? Object.keys(constraints)[0];
+  return constraints[key] ?? 'invalid value';
+}
+
 export function validateEnvironment(env: NodeJS.ProcessEnv): EnvironmentVariables {
   const known = new EnvironmentVariables();
   const input: Record<string, unknown> = {};
-  for (const key of Object.keys(known).concat(['ADMIN_TOKEN', 'DATABASE_URL', 'AGGREGATOR_DATABASE_URL'])) {
+  for (const key of Object.keys(known).concat(OPTIONAL)) {
     if (env[key] !== undefined) input[key] = env[key];
   }
-  for (const key of [
-    'MAIL_USERNAME',
-    'MAIL_PASSWORD',
-    'KINTO_URL',
-    'KINTO_AUTH',
-    'DS_API_TOKEN',
-    'DS_PROCEDURES',
-    'DS_PROCEDURES_FILE',
-  ]) {
-    if (env[key] !== undefined) input[key] = env[key];
-  }
+  if (env.DATABASE_CA_FILE === undefined && env.PGSSLROOTCERT) input.DATABASE_CA_FILE = env.PGSSLROOTCERT;
   // The original spelling is still accepted (domain.md 5.1).
   if (env.MONTHLY_REPORT_EMAIL_RECIPIENTS === undefined && env.MONTHLY_REPORT_EMAIL_RECEPIENT !== undefined) {
     input.MONTHLY_REPORT_EMAIL_RECIPIENTS = env.MONTHLY_REPORT_EMAIL_RECEPIENT;
@@ -197,20 +293,12 @@ export function validateEnvironment(env: NodeJS.ProcessEnv): EnvironmentVariable
   const errors = validateSync(parsed, { skipMissingProperties: false });
   const problems = errors.map((e) => {
     const shown = SECRET.test(e.property) ? '(value hidden)' : `(got ${JSON.stringify(e.value)})`;
-    return `${e.property}: ${Object.values(e.constraints ?? {}).join('; ')} ${shown}`;
+    return `${e.property}: ${mainConstraint(e.constraints ?? {})} ${shown}`;
   });
-  if (parsed.STORE === 'kinto' && !parsed.KINTO_URL) problems.push('KINTO_URL: required when STORE=kinto');
-  if (parsed.SOURCE === 'ds-api') {
-    if (!parsed.DS_API_TOKEN && !problems.some((p) => p.startsWith('DS_API_TOKEN'))) {
-      problems.push('DS_API_TOKEN: required when SOURCE=ds-api');
-    }
-    problems.push(...readDsProcedures(parsed.DS_PROCEDURES, parsed.DS_PROCEDURES_FILE).problems);
-    // The imported dossiers are written to the back office's own database, in the aggregator's table layout.
-    if (parsed.AGGREGATOR_DATABASE_URL) {
-      problems.push(
-        'AGGREGATOR_DATABASE_URL: must be unset when SOURCE=ds-api (dossiers are imported into DATABASE_URL)',
-      );
-    }
+  // Cross-field rules only on values that are valid one by one, so that each variable is named once.
+  const faulty = new Set(errors.map((e) => e.property));
+  for (const problem of crossFieldProblems(parsed)) {
+    if (!faulty.has(problem.split(':')[0])) problems.push(problem);
   }
   if (problems.length) throw new ConfigError(problems);
   return parsed;

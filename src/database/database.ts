@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { Logger } from '@nestjs/common';
@@ -7,7 +8,7 @@ import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
 import { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
-import { Pool, PoolClient, types } from 'pg';
+import { Pool, PoolClient, PoolConfig, types } from 'pg';
 import { AppConfig } from '../config/app-config';
 import { ensurePrivateDir } from '../config/demo-admin-token';
 import * as schema from './schema';
@@ -50,6 +51,25 @@ function keepErrorsFromCrashing(client: PoolClient): void {
 }
 
 /**
+ * Pool settings shared by every PostgreSQL connection: a connection attempt gives up after
+ * DATABASE_CONNECT_TIMEOUT_MS instead of the system's minutes, the server cancels a statement running past
+ * DATABASE_STATEMENT_TIMEOUT_MS, and with DATABASE_CA_FILE the server's certificate must chain to that CA (the URL's
+ * own `sslmode` and `sslrootcert` parameters win when present).
+ */
+export function poolSettings(config: AppConfig, url: string): PoolConfig {
+  const settings: PoolConfig = {
+    connectionString: url,
+    connectionTimeoutMillis: config.database.connectTimeoutMs,
+    statement_timeout: config.database.statementTimeoutMs,
+  };
+  const params = new URL(url).searchParams;
+  if (config.database.caFile && !params.has('sslrootcert') && !params.has('sslmode')) {
+    settings.ssl = { ca: readFileSync(config.database.caFile, 'utf8'), rejectUnauthorized: true };
+  }
+  return settings;
+}
+
+/**
  * The back office's database (PostgreSQL when DATABASE_URL is set, else embedded PGlite under DATA_DIR) and the
  * aggregator's (AGGREGATOR_DATABASE_URL, else the same database, holding stand-in aggregator tables).
  */
@@ -74,7 +94,7 @@ export class Databases {
     let pglite: PGlite | null = null;
     if (config.databaseUrl) {
       // Each running job holds one session for its lock: room for all of them and for the queries besides.
-      pool = new Pool({ connectionString: config.databaseUrl, max: 20 });
+      pool = new Pool({ ...poolSettings(config, config.databaseUrl), max: 20 });
       // An idle connection dropped by the server must not crash the process; the pool replaces it.
       pool.on('error', (error) => new Logger('Database').warn(`idle connection lost: ${error.message}`));
       pool.on('connect', keepErrorsFromCrashing);
@@ -92,7 +112,7 @@ export class Databases {
     if (config.aggregatorDatabaseUrl) {
       // The aggregator belongs to another service: every session is read only, so we never write to it by mistake.
       aggregatorPool = new Pool({
-        connectionString: config.aggregatorDatabaseUrl,
+        ...poolSettings(config, config.aggregatorDatabaseUrl),
         max: 5,
         options: '-c default_transaction_read_only=on',
       });
@@ -126,12 +146,16 @@ export class Databases {
     }
     const client = await this.pool!.connect();
     try {
+      // Neither waiting for another replica's migrations nor a migration itself (an index on a large table) is a
+      // runaway statement: both run on this session without the statement timeout, which RESET restores after.
+      await client.query('SET statement_timeout = 0');
       await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
       for (const { folder, table } of folders) {
-        await migratePg(this.main as never, { migrationsFolder: folder, migrationsTable: table });
+        await migratePg(drizzlePg(client) as never, { migrationsFolder: folder, migrationsTable: table });
       }
     } finally {
       await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => undefined);
+      await client.query('RESET statement_timeout').catch(() => undefined);
       client.release();
     }
     this.logger.log('Migrations applied');
@@ -148,6 +172,19 @@ export class Databases {
     } finally {
       await pool.end();
     }
+  }
+
+  /** Connections of each PostgreSQL pool, for the metrics (none on PGlite). */
+  poolStats(): Record<string, { total: number; idle: number; waiting: number }> {
+    const stats: Record<string, { total: number; idle: number; waiting: number }> = {};
+    const pools: Array<[string, Pool | null]> = [
+      ['main', this.pool],
+      ['aggregator', this.aggregatorPool],
+    ];
+    for (const [name, pool] of pools) {
+      if (pool) stats[name] = { total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount };
+    }
+    return stats;
   }
 
   async pingMain(): Promise<void> {

@@ -37,7 +37,7 @@ function isEmpty(value: string | null | undefined): boolean {
 }
 
 function isInstructor(email: string): boolean {
-  return email.endsWith('direccte.gouv.fr') || email.endsWith('dreets.gouv.fr');
+  return email.endsWith('@direccte.test') || email.endsWith('@dreets.test');
 }
 
 /** Every edge-case family a row belongs to, read from the row alone with the alert rules as fixed (domain.md 5.6). */
@@ -234,8 +234,20 @@ describe('generateDossierRecords', () => {
       row.metadata.instructors_history.every(isInstructor);
     expect(violations(rows, kept)).toEqual([]);
     const all = rows.flatMap((r) => r.metadata.instructors_history);
-    expect(all.some((e) => e.endsWith('@direccte.gouv.fr'))).toBe(true);
-    expect(all.some((e) => e.endsWith('@dreets.gouv.fr'))).toBe(true);
+    expect(all.some((e) => e.endsWith('@direccte.test'))).toBe(true);
+    expect(all.some((e) => e.endsWith('@dreets.test'))).toBe(true);
+  });
+
+  it('invents addresses on reserved domains only (.test, example.org), besides the DS sender', () => {
+    const addresses = new Set<string>();
+    for (const row of rows) {
+      for (const m of JSON.stringify(row).matchAll(/[\w.+-]+@([\w-]+\.)+[\w-]+/g)) addresses.add(m[0].toLowerCase());
+    }
+    expect(addresses.size).toBeGreaterThan(100);
+    const real = [...addresses].filter(
+      (a) => a !== DS_CONTACT && !a.endsWith('.test') && !/@([\w-]+\.)*example\.org$/.test(a),
+    );
+    expect(real).toEqual([]);
   });
 
   it('gives APT dates to closed autorisations only, a few days after the decision and up to 12 months long', () => {

@@ -58,9 +58,13 @@ const FIRST_DOSSIER_ID = 300_000;
 const HISTORY_START = Date.UTC(2018, 0, 2, 8);
 // The introduction procedure (33588) only opened in the autumn of 2020.
 const INTRODUCTION_OPENING = Date.UTC(2020, 9, 1);
-// DIRECCTE became DREETS on 1 April 2021, and the instructors' addresses moved with it.
+// DIRECCTE became DREETS on 1 April 2021, and the instructors' addresses moved with it. Every invented address uses
+// a reserved domain (.test, example.org), so that no demo mail can ever reach a real mailbox.
 const DREETS_RENAME = Date.UTC(2021, 3, 1);
+/** DS's own sender (not a person): the alert rules recognise its automatic messages by this address. */
 const DS_CONTACT = 'contact@demarches-simplifiees.fr';
+export const DEMO_DIRECCTE_DOMAIN = 'direccte.test';
+export const DEMO_DREETS_DOMAIN = 'dreets.test';
 // The last weeks hold more dossiers than the history average, so that "fresh" cases exist even in small data sets.
 const TAIL_SHARE = 0.025;
 const TAIL_DAYS = 30;
@@ -578,7 +582,7 @@ class DossierFactory {
   }
 
   private instructorEmail(p: Person, at: number): string {
-    const domain = at < DREETS_RENAME ? 'direccte.gouv.fr' : 'dreets.gouv.fr';
+    const domain = at < DREETS_RENAME ? DEMO_DIRECCTE_DOMAIN : DEMO_DREETS_DOMAIN;
     return `${slug(p.first)}.${slug(p.last)}@${domain}`;
   }
 
@@ -618,7 +622,7 @@ class DossierFactory {
       country,
       birthDate,
       birthPlace: r.pick(country.cities),
-      email: `${emailName}${r.chance(0.3) ? r.int(1, 99) : ''}@${r.pick(['courriel.example', 'mail.example'])}`,
+      email: `${emailName}${r.chance(0.3) ? r.int(1, 99) : ''}@${r.pick(['courriel.example.org', 'mail.example.org'])}`,
       // Numbers reserved by ARCEP for fiction.
       phone: `063998${r.digits(4)}`,
     };
@@ -650,7 +654,7 @@ class DossierFactory {
     const nicBody = siren + r.digits(4);
     const departement = DEPARTEMENTS[groupId] ?? DEPARTEMENTS['75'];
     const contact = this.person(FRENCH_NAMES, r.chance(0.55));
-    const domain = `${slug(raisonSociale)}.example`;
+    const domain = `${slug(raisonSociale)}.test`;
     const localPart = r.pick(['rh', 'recrutement', 'contact', `${slug(contact.first)}.${slug(contact.last)}`]);
     const createdYear = Math.min(new Date(createdMs).getUTCFullYear() - 1, r.int(1985, 2023));
     return {

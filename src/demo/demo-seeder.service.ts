@@ -11,6 +11,7 @@ import { DEMO_SEED, generateDossierRecords } from './demo-dataset';
 import { PROCEDURE_CONFIGS } from './procedure-configs';
 
 const INSERT_BATCH = 500;
+const YIELD_EVERY = 50;
 const SEEDED_MARKER = 'demo-seed';
 
 /**
@@ -67,6 +68,9 @@ export class DemoSeeder {
           state: row.state,
         });
         if (batch.length >= INSERT_BATCH) await flush();
+        // Embedded PGlite answers within the same turn of the event loop: without a pause now and then, a signal
+        // (SIGTERM during a demo's first start) would wait for the whole seeding.
+        if ((done + batch.length) % YIELD_EVERY === 0) await new Promise((resolve) => setImmediate(resolve));
       }
       if (batch.length) await flush();
       return done;
@@ -74,26 +78,30 @@ export class DemoSeeder {
   }
 
   /**
-   * In pure embedded mode only, a first start gets demo data so that a newcomer sees a working service. It never
-   * happens with a real database configured, and never twice.
+   * Whether the demo's first start (seeding, then the first jobs) still has to be done: only in pure embedded mode,
+   * and until `firstStartDone` has been recorded, so that a first start interrupted anywhere is resumed.
    */
-  async seedOnFirstStart(): Promise<boolean> {
+  async firstStartPending(): Promise<boolean> {
     if (!this.config.pureEmbedded || this.config.demoSeedDossiers === 0) return false;
-    if (await this.history.lastSuccessfulStart(SEEDED_MARKER)) return false;
-    const [{ n }] = await queryRows<{ n: number }>(
-      this.databases.aggregator,
-      sql`SELECT count(*)::int AS n FROM dossier_record`,
-    );
-    if (n === 0) {
-      this.logger.warn('*'.repeat(78));
-      this.logger.warn(`EMBEDDED DEMO MODE: no DATABASE_URL nor AGGREGATOR_DATABASE_URL is set.`);
-      this.logger.warn(`Seeding ${this.config.demoSeedDossiers} SYNTHETIC dossiers into ${this.config.pgliteDir}.`);
-      this.logger.warn('These are invented data for trying the service, not real dossiers.');
-      this.logger.warn('*'.repeat(78));
-      await this.seed(this.config.demoSeedDossiers);
-    }
+    return (await this.history.lastSuccessfulStart(SEEDED_MARKER)) === null;
+  }
+
+  /**
+   * Seeds the demo dossiers, loudly. Safe to run again after an interruption: rows are upserted by key, so a
+   * resumed seeding completes the set rather than doubling it.
+   */
+  async seedDemo(): Promise<number> {
+    this.logger.warn('*'.repeat(78));
+    this.logger.warn(`EMBEDDED DEMO MODE: no DATABASE_URL nor AGGREGATOR_DATABASE_URL is set.`);
+    this.logger.warn(`Seeding ${this.config.demoSeedDossiers} SYNTHETIC dossiers into ${this.config.pgliteDir}.`);
+    this.logger.warn('These are invented data for trying the service, not real dossiers.');
+    this.logger.warn('*'.repeat(78));
+    return this.seed(this.config.demoSeedDossiers);
+  }
+
+  /** Recorded once the first jobs have succeeded on the seeded data: later starts skip the demo setup. */
+  async firstStartDone(): Promise<void> {
     await this.history.recordSuccessfulStart(SEEDED_MARKER, this.clock.now());
-    return n === 0;
   }
 
   private async withWritableAggregator<T>(work: (db: Db) => Promise<T>): Promise<T> {

@@ -7,6 +7,10 @@ export class JobAlreadyRunningError extends DomainError {
   constructor(readonly job: string) {
     super(`Job ${job} is already running`);
   }
+
+  override get publicMessage(): string {
+    return `La tâche ${this.job} est déjà en cours.`;
+  }
 }
 
 export class UnknownJobError extends DomainError {
@@ -14,6 +18,10 @@ export class UnknownJobError extends DomainError {
 
   constructor(readonly job: string) {
     super(`Unknown job ${job}`);
+  }
+
+  override get publicMessage(): string {
+    return `Tâche inconnue : ${this.job}.`;
   }
 }
 
@@ -23,6 +31,10 @@ export class ShuttingDownError extends DomainError {
 
   constructor(readonly job: string) {
     super(`Job ${job} not started: the instance is shutting down`);
+  }
+
+  override get publicMessage(): string {
+    return `La tâche ${this.job} n'a pas été lancée : le service s'arrête.`;
   }
 }
 

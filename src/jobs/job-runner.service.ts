@@ -44,6 +44,8 @@ export class JobRunner implements BeforeApplicationShutdown {
   private readonly active = new Map<string, ActiveRun>();
   private accepting = true;
 
+  private readonly endListeners: Array<(run: JobRun) => void> = [];
+
   constructor(
     private readonly registry: JobRegistry,
     private readonly lock: JobLock,
@@ -52,6 +54,24 @@ export class JobRunner implements BeforeApplicationShutdown {
     private readonly clock: Clock,
     private readonly config: AppConfig,
   ) {}
+
+  /**
+   * Called with every run once it has ended (metrics, the structured log line, error reporting). The runner knows no
+   * listener: they register themselves, so that jobs/ imports none of them.
+   */
+  onJobEnded(listener: (run: JobRun) => void): void {
+    this.endListeners.push(listener);
+  }
+
+  private notifyEnded(run: JobRun): void {
+    for (const listener of this.endListeners) {
+      try {
+        listener(run);
+      } catch (error) {
+        this.logger.warn(`a listener of ended runs failed: ${describeError(error)}`);
+      }
+    }
+  }
 
   async start(name: JobName, options: StartOptions): Promise<StartedJob> {
     const handler = this.registry.get(name);
@@ -77,6 +97,7 @@ export class JobRunner implements BeforeApplicationShutdown {
       return ended;
     });
     this.active.set(run.id, { recorder, release, done });
+    void done.then((ended) => this.notifyEnded(ended));
     return { run, done };
   }
 

@@ -1,4 +1,5 @@
 import {
+  BadRequestException,
   Controller,
   Get,
   HttpCode,
@@ -30,6 +31,10 @@ export class JobNamePipe implements PipeTransform<string, JobName> {
   }
 }
 
+const RUN_ID = new ParseUUIDPipe({
+  exceptionFactory: () => new BadRequestException("L'identifiant d'exécution doit être un UUID."),
+});
+
 @ApiTags('admin: jobs')
 @ApiBearerAuth()
 @UseGuards(AdminTokenGuard)
@@ -49,9 +54,9 @@ export class JobsController {
 
   @Get(':id')
   @ApiOkResponse({ type: JobRunDto })
-  async get(@Param('id', new ParseUUIDPipe()) id: string): Promise<JobRunDto> {
+  async get(@Param('id', RUN_ID) id: string): Promise<JobRunDto> {
     const run = await this.runs.findById(id);
-    if (!run) throw new NotFoundException(`No job run ${id}`);
+    if (!run) throw new NotFoundException(`Aucune exécution de tâche ${id}.`);
     return toJobRunDto(run);
   }
 

@@ -126,7 +126,7 @@ describe('ds-import feeds the jobs exactly as the aggregator did', () => {
         DS_PROCEDURES: JSON.stringify(procedures),
       },
       NOW,
-      [{ provide: Pause, useValue: instant }],
+      { overrides: [{ provide: Pause, useValue: instant }] },
     );
     viaAggregator = await createTestApp({ DATABASE_URL: aggDb.url }, NOW);
     await viaAggregator.insertDossiers(dossiers);

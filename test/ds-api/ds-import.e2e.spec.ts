@@ -104,7 +104,7 @@ describe('ds-import: dossiers from the DS GraphQL API (real GraphQL server on lo
         ]),
       },
       NOW,
-      [{ provide: Pause, useValue: pause }],
+      { overrides: [{ provide: Pause, useValue: pause }] },
     );
     Logger.overrideLogger(logs);
   });

@@ -2,7 +2,9 @@ import { ConsoleLogger } from '@nestjs/common';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
 import { sql } from 'drizzle-orm';
+import { Logger as PinoNestLogger } from 'nestjs-pino';
 import { AppModule } from '../../src/app.module';
+import { RootLogger } from '../../src/common/logger';
 import { Clock, FixedClock } from '../../src/common/clock';
 import { AppConfig, loadConfig } from '../../src/config/app-config';
 import { procedureConfig } from '../../src/database/aggregator-schema';
@@ -37,7 +39,7 @@ export interface ProviderOverride {
 export async function createTestApp(
   env: Record<string, string>,
   now: Date,
-  overrides: ProviderOverride[] = [],
+  options: { overrides?: ProviderOverride[]; rootLogger?: RootLogger } = {},
 ): Promise<TestApp> {
   const config = loadConfig({
     ADMIN_TOKEN,
@@ -48,12 +50,15 @@ export async function createTestApp(
     ...env,
   });
   const clock = new FixedClock(now);
-  let builder = Test.createTestingModule({ imports: [AppModule.forRoot(config, { scheduler: false })] })
+  let builder = Test.createTestingModule({
+    imports: [AppModule.forRoot(config, { scheduler: false, rootLogger: options.rootLogger })],
+  })
     .overrideProvider(Clock)
     .useValue(clock);
-  for (const o of overrides) builder = builder.overrideProvider(o.provide).useValue(o.useValue);
+  for (const o of options.overrides ?? []) builder = builder.overrideProvider(o.provide).useValue(o.useValue);
   const moduleRef = await builder.setLogger(new ConsoleLogger({ logLevels: ['error'] })).compile();
   const app = moduleRef.createNestApplication<NestFastifyApplication>(createFastifyAdapter(config), { logger: false });
+  if (options.rootLogger) app.useLogger(app.get(PinoNestLogger));
   await configureApp(app, config);
   await app.init();
   await app.getHttpAdapter().getInstance().ready();

@@ -2,6 +2,7 @@ import { Server, createServer } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { Logger } from '@nestjs/common';
 import { loadConfig } from '../../src/config/app-config';
+import { ConfigError } from '../../src/config/environment';
 import { HealthService } from '../../src/health/health.service';
 import { KintoBootstrapService, bootstrapKinto } from '../../src/kinto/kinto-bootstrap.service';
 import {
@@ -200,8 +201,12 @@ describe('Kinto settings', () => {
     });
   });
 
+  it('leaves a missing KINTO_AUTH to the configuration check, which names it', () => {
+    expect(() => config({ KINTO_AUTH: '' })).toThrow(ConfigError);
+    expect(() => config({ KINTO_AUTH: '' })).toThrow('KINTO_AUTH: required when STORE=kinto');
+  });
+
   it.each([
-    [{ KINTO_AUTH: '' }, 'KINTO_AUTH (user:password) is required when STORE=kinto'],
     [{ KINTO_URL: 'http://localhost:8888' }, 'KINTO_URL must be the API root ending with /v1'],
     [{ KINTO_URL: 'http://localhost:8888/v2' }, 'KINTO_URL must be the API root ending with /v1'],
     [{ KINTO_URL: 'http://u:p@localhost:8888/v1' }, 'KINTO_URL must not carry credentials'],
