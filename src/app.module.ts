@@ -6,6 +6,7 @@ import { AlertDigestModule } from './alert-digest/alert-digest.module';
 import { AlertModule } from './alert/alert.module';
 import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
+import { DashboardModule } from './dashboard/dashboard.module';
 import { DatabaseModule } from './database/database.module';
 import { DemoModule } from './demo/demo.module';
 import { DossierSourceModule } from './dossier-source/dossier-source.module';
@@ -45,6 +46,7 @@ export class AppModule {
         AlertDigestModule,
         AlertModule,
         AdminApiModule,
+        DashboardModule,
         RouterModule.register([{ path: config.adminPrefix, module: AdminApiModule }]),
         ...(options.scheduler && config.schedulerEnabled ? [SchedulerModule] : []),
       ],

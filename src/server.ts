@@ -5,7 +5,10 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppModule, AppOptions } from './app.module';
 import { HttpExceptionFilter } from './common/http-exception.filter';
 import { StrictValidationPipe } from './common/strict-validation.pipe';
+import { Clock } from './common/clock';
 import { AppConfig } from './config/app-config';
+import { dashboardPlugin } from './dashboard/dashboard.plugin';
+import { DashboardService } from './dashboard/dashboard.service';
 
 /** Builds the HTTP application (not yet listening): used by `wif serve` and by the end-to-end tests. */
 export async function createServer(
@@ -50,4 +53,13 @@ export function configureApp(app: NestFastifyApplication, config: AppConfig): vo
       .build(),
   );
   SwaggerModule.setup('api/docs', app, document);
+  // The staff pages live beside the API, under /, in a plugin of their own (loaded when the server gets ready).
+  void app
+    .getHttpAdapter()
+    .getInstance()
+    .register(dashboardPlugin, {
+      service: app.get<DashboardService>(DashboardService),
+      config,
+      clock: app.get<Clock>(Clock),
+    });
 }

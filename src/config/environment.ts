@@ -29,7 +29,7 @@ const emptyToUndefined = ({ value }: { value: unknown }) =>
 const CRON = /^(\S+\s+){4,5}\S+$/;
 const POSTGRES_URL = /^postgres(ql)?:\/\/\S+$/;
 const URL_SEGMENT = /^[A-Za-z0-9._-]+$/;
-const SECRET = /TOKEN|PASSWORD|AUTH|URL/;
+const SECRET = /TOKEN|PASSWORD|AUTH|URL|SECRET|STAFF_ACCESS/;
 
 /**
  * Every environment variable the service reads, with its default. Nothing else reads process.env:
@@ -109,6 +109,31 @@ export class EnvironmentVariables {
   MONTHLY_REPORT_FIRST_MONTH = '2018-01';
   @IsString() ALERT_DIGEST_RECIPIENTS = '';
   @IsString() DS_BASE_URL = 'https://www.demarches-simplifiees.fr';
+
+  /** Staff dashboard login (OpenID Connect, e.g. ProConnect). Unset: no staff login, except the embedded demo's. */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^https?:\/\/\S+$/, { message: 'OIDC_ISSUER_URL must be an http(s) URL' })
+  OIDC_ISSUER_URL?: string;
+  @Transform(emptyToUndefined) @IsOptional() @IsString() OIDC_CLIENT_ID?: string;
+  @Transform(emptyToUndefined) @IsOptional() @IsString() OIDC_CLIENT_SECRET?: string;
+  /** The service's address as browsers reach it (the OIDC redirect URI is built on it); https: Secure cookies. */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^https?:\/\/[^\s/]+(\/\S*)?$/, { message: 'PUBLIC_URL must be an http(s) URL' })
+  PUBLIC_URL?: string;
+  /** Key material of the session cookies (encrypted and authenticated), 32+ characters. */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @MinLength(32, { message: 'SESSION_SECRET must be at least 32 characters' })
+  SESSION_SECRET?: string;
+  /** A session ends after this many minutes without a page view... */
+  @Transform(toInt) @IsInt() @Min(1) SESSION_IDLE_MINUTES = 30;
+  /** ...and this many hours after the login, whatever the activity. */
+  @Transform(toInt) @IsInt() @Min(1) @Max(24) SESSION_MAX_HOURS = 10;
+  /** Who may log in, and on which units (see src/auth/staff-access.ts); or a file with the same content. */
+  @IsString() STAFF_ACCESS = '';
+  @Transform(emptyToUndefined) @IsOptional() @IsString() STAFF_ACCESS_FILE?: string;
 }
 
 export class ConfigError extends Error {
@@ -123,7 +148,18 @@ export function validateEnvironment(env: NodeJS.ProcessEnv): EnvironmentVariable
   for (const key of Object.keys(known).concat(['ADMIN_TOKEN', 'DATABASE_URL', 'AGGREGATOR_DATABASE_URL'])) {
     if (env[key] !== undefined) input[key] = env[key];
   }
-  for (const key of ['MAIL_USERNAME', 'MAIL_PASSWORD', 'KINTO_URL', 'KINTO_AUTH']) {
+  for (const key of [
+    'MAIL_USERNAME',
+    'MAIL_PASSWORD',
+    'KINTO_URL',
+    'KINTO_AUTH',
+    'OIDC_ISSUER_URL',
+    'OIDC_CLIENT_ID',
+    'OIDC_CLIENT_SECRET',
+    'PUBLIC_URL',
+    'SESSION_SECRET',
+    'STAFF_ACCESS_FILE',
+  ]) {
     if (env[key] !== undefined) input[key] = env[key];
   }
   // The original spelling is still accepted (domain.md 5.1).
@@ -137,6 +173,14 @@ export function validateEnvironment(env: NodeJS.ProcessEnv): EnvironmentVariable
     return `${e.property}: ${Object.values(e.constraints ?? {}).join('; ')} ${shown}`;
   });
   if (parsed.STORE === 'kinto' && !parsed.KINTO_URL) problems.push('KINTO_URL: required when STORE=kinto');
+  if (parsed.OIDC_ISSUER_URL) {
+    for (const key of ['OIDC_CLIENT_ID', 'OIDC_CLIENT_SECRET', 'PUBLIC_URL', 'SESSION_SECRET'] as const) {
+      if (!parsed[key]) problems.push(`${key}: required when OIDC_ISSUER_URL is set`);
+    }
+  }
+  if (parsed.STAFF_ACCESS.trim() && parsed.STAFF_ACCESS_FILE) {
+    problems.push('STAFF_ACCESS_FILE: give either STAFF_ACCESS or STAFF_ACCESS_FILE, not both');
+  }
   if (problems.length) throw new ConfigError(problems);
   return parsed;
 }

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { and, asc, eq, sql } from 'drizzle-orm';
+import { and, asc, between, eq, sql } from 'drizzle-orm';
 import { YearMonth } from '../common/paris-time';
 import { Databases } from '../database/database';
 import { monthlyReport } from '../database/schema';
@@ -67,6 +67,24 @@ export class PgMonthlyReportRepository extends MonthlyReportRepository {
       .select({ data: monthlyReport.data })
       .from(monthlyReport)
       .where(and(eq(monthlyReport.year, year), eq(monthlyReport.month, month)));
+    return rows.map((row) => toReport(row.data));
+  }
+
+  /** Served by the unique (year, month, group) index: a range of years, then the group within it. */
+  async findGroupMonths(group: GroupKey, from: YearMonth, to: YearMonth): Promise<MonthlyReport[]> {
+    const period = sql`${monthlyReport.year} * 12 + ${monthlyReport.month}`;
+    const rows = await this.databases.main
+      .select({ data: monthlyReport.data })
+      .from(monthlyReport)
+      .where(
+        and(
+          between(monthlyReport.year, from.year, to.year),
+          sql`${period} BETWEEN ${from.year * 12 + from.month} AND ${to.year * 12 + to.month}`,
+          eq(monthlyReport.groupId, group.id),
+          eq(monthlyReport.groupType, group.type),
+        ),
+      )
+      .orderBy(asc(monthlyReport.year), asc(monthlyReport.month));
     return rows.map((row) => toReport(row.data));
   }
 

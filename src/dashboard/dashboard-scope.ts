@@ -1,0 +1,26 @@
+import { StaffRole } from '../auth/staff-access';
+import { maySeeUnit } from '../auth/staff-session';
+import { DossierGroup } from '../dossier-source/dossier';
+import { groupSlug } from '../monthly-report/monthly-report.rules';
+
+/** A unit as the pages name it: `75`, `75-introduction`, with its label. */
+export interface UnitChoice {
+  slug: string;
+  id: string;
+  type: DossierGroup['type'];
+  label: string;
+}
+
+export function toUnitChoice(group: DossierGroup): UnitChoice {
+  return { slug: groupSlug(group), id: group.id, type: group.type, label: group.label };
+}
+
+/** The units a role may see, in report order. */
+export function visibleUnits(role: StaffRole, all: DossierGroup[]): UnitChoice[] {
+  return all.filter((g) => maySeeUnit(role, g.id)).map(toUnitChoice);
+}
+
+/** The group ids (not report units: Paris has two reports under 75) a role may see, for the alert filter. */
+export function visibleGroupIds(units: UnitChoice[]): string[] {
+  return [...new Set(units.map((u) => u.id))];
+}
