@@ -53,7 +53,7 @@ export function parseStaffAccess(text: string): ParsedStaffAccess {
     let role: StaffRole;
     if (what.length === 1 && what[0].toLowerCase() === 'admin') {
       role = { kind: 'admin' };
-    } else if (what.length > 0 && what.every((u) => UNIT.test(u))) {
+    } else if (what.length > 0 && what.every((u) => UNIT.test(u) && u.toLowerCase() !== 'admin')) {
       role = { kind: 'units', units: [...new Set(what.map((u) => u.toUpperCase()))] };
     } else {
       problems.push(`${where}: units must be group ids such as 75 or 2A, comma separated, or the word admin`);

@@ -219,6 +219,14 @@ describeIfChromium('staff dashboard in a browser', () => {
       expect(report.suggestedFilename()).toMatch(/^WIF_\d{4}-\d{2}_ud75\.xlsx$/);
       await expectAccessible(page, 'unit-reports');
 
+      // The APT check of a dossier of the unit (taken from its alerts), of one that does not exist, a malformed one.
+      await page.goto(`${base}/alertes?groupe=75`);
+      const dossierId = (await text(page.locator('#alertes tbody tr td a'))).split('-')[1];
+      await page.goto(`${base}/verification?numero=${dossierId}`);
+      expect(await text(page.locator('main h2'))).toBe(`Dossier n° ${dossierId}`);
+      expect(await text(page.locator('#resultat'))).toMatch(
+        /La vérification publique (répond « valide »|ne répond rien pour ce dossier : .+)/,
+      );
       // The APT check, with a number that is not a dossier and a malformed one.
       await page.goto(`${base}/verification?numero=999999999`);
       expect(await text(page.locator('.fr-alert--warning'))).toContain('Aucun dossier n° 999999999 dans vos unités');
@@ -262,6 +270,14 @@ describeIfChromium('staff dashboard in a browser', () => {
       ]);
       expect(national.suggestedFilename()).toMatch(/^WIF_\d{4}-\d{2}_national\.xlsx$/);
       await expectAccessible(page, 'national-reports');
+
+      // A dossier of another unit than Paris: national staff may check it.
+      await page.goto(`${base}/alertes?groupe=13`);
+      const dossierId = (await text(page.locator('#alertes tbody tr td a'))).split('-')[1];
+      await page.goto(`${base}/verification?numero=${dossierId}`);
+      expect(await text(page.locator('main h2'))).toBe(`Dossier n° ${dossierId}`);
+      expect(await text(page.locator('main dd'))).toMatch(/^13 /);
+      await expectAccessible(page, 'national-check');
 
       await page.goto(`${base}/taches`);
       await expectAccessible(page, 'jobs');
