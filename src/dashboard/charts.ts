@@ -45,9 +45,12 @@ function frame(title: string, id: string, body: string, max: number, labels: str
         : '',
     )
     .join('');
+  // Each legend entry as wide as its label (about 6.5 px a character at this size).
+  let legendX = MARGIN.left;
   const legend = series
-    .map((s, i) => {
-      const x = MARGIN.left + i * 150;
+    .map((s) => {
+      const x = legendX;
+      legendX += 30 + s.label.length * 6.5;
       return (
         `<rect x="${x}" y="${HEIGHT - 16}" width="10" height="10" fill="${s.color}"/>` +
         `<text x="${x + 14}" y="${HEIGHT - 7}" font-size="11" fill="#161616">${escapeXml(s.label)}</text>`

@@ -52,9 +52,10 @@ export function monthLabel({ year, month }: YearMonth): string {
 }
 
 /** Short axis label: "janv. 25". */
+const SHORT_MONTHS = ['janv.', 'févr.', 'mars', 'avr.', 'mai', 'juin', 'juil.', 'août', 'sept.', 'oct.', 'nov.', 'déc.'];
+
 export function shortMonthLabel({ year, month }: YearMonth): string {
-  const name = frenchMonthName(month);
-  return `${name.length > 4 ? `${name.slice(0, 4)}.` : name} ${String(year).slice(2)}`;
+  return `${SHORT_MONTHS[month - 1]} ${String(year).slice(2)}`;
 }
 
 /** A date and time as Paris reads it. */
