@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { Client } from 'pg';
 import { Browser, BrowserContext, chromium, Locator, Page } from 'playwright-core';
 import { createTestDatabase, TestDatabase } from '../helpers/postgres';
 
@@ -281,6 +282,21 @@ describeIfChromium('staff dashboard in a browser', () => {
 
       await page.goto(`${base}/taches`);
       await expectAccessible(page, 'jobs');
+      // A job already running (here: its lock held by another session, as another replica would) is refused.
+      const holder = new Client({ connectionString: db.url });
+      await holder.connect();
+      try {
+        await holder.query("SELECT pg_advisory_lock(hashtext('wif-job'), hashtext('alert'))");
+        await page.selectOption('#tache', 'alert');
+        const refused = page.waitForResponse((r) => r.url() === `${base}/taches/demarrer`);
+        await page.click('#demarrer button[type=submit]');
+        expect((await refused).status()).toBe(409);
+        expect(await text(page.locator('.fr-alert--error'))).toContain('Cette tâche est déjà en cours');
+      } finally {
+        await holder.end();
+      }
+
+      await page.goto(`${base}/taches`);
       await page.selectOption('#tache', 'validity-check-cleaner');
       await Promise.all([page.waitForURL(/\/taches\?demarre=/), page.click('#demarrer button[type=submit]')]);
       expect(await text(page.locator('[role=status]'))).toContain('validity-check-cleaner');
