@@ -1,6 +1,7 @@
 import { ChildProcess, execFile, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Client } from 'pg';
@@ -327,6 +328,58 @@ describeIfChromium('staff dashboard in a browser', () => {
       expect(await text(page.locator('h1'))).toMatch('Accès non autorisé');
       await expectAccessible(page, 'denied');
       expect((await page.goto(`${base}/`))?.url()).toBe(`${base}/connexion`);
+    } finally {
+      await context.close();
+    }
+  });
+});
+
+describeIfChromium('staff dashboard on the embedded demo (npm start with nothing set)', () => {
+  let dataDir: string;
+  let server: ChildProcess | undefined;
+  let browser: Browser;
+  let base: string;
+
+  beforeAll(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'wif-demo-'));
+    const port = await freePort();
+    base = `http://127.0.0.1:${port}`;
+    server = await start(
+      [WIF, 'serve'],
+      { DATA_DIR: dataDir, API_PORT: String(port), API_HOST: '127.0.0.1', DEMO_SEED_DOSSIERS: '300', LOG_LEVEL: 'log' },
+      'Listening on',
+    );
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+    });
+  }, 180_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await stop(server);
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('offers the demonstration login, marks every page as demo, and keeps the unit role to its unit', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    try {
+      await page.goto(`${base}/`);
+      expect(new URL(page.url()).pathname).toBe('/connexion');
+      expect(await page.locator('#proconnect').count()).toBe(0);
+      await page.click('label[for=role-unite]');
+      await Promise.all([page.waitForURL(`${base}/`), page.click('form[action="/connexion/demo"] button')]);
+      for (const path of ['/', '/alertes', '/rapports', '/verification']) {
+        await page.goto(`${base}${path}`);
+        expect(await text(page.locator('.fr-notice'))).toContain('Démonstration');
+        expect(await page.title()).toContain('(démonstration)');
+      }
+      expect((await page.goto(`${base}/?unite=13`))?.status()).toBe(403);
+      expect((await page.goto(`${base}/taches`))?.status()).toBe(403);
+      // Without the form's token the demo login is refused.
+      const forged = await page.request.post(`${base}/connexion/demo`, { form: { role: 'national' }, maxRedirects: 0 });
+      expect(forged.status()).toBe(403);
     } finally {
       await context.close();
     }
