@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // `npm run bench`: seeds N synthetic dossiers into a PostgreSQL aggregator, then measures the jobs (time, peak RSS)
 // and the public check under load. Figures go to the README by hand. Options: --dossiers N (default 100000),
-// --duration S (autocannon seconds, default 15), --connections C (default 50). Needs PostgreSQL at
+// --duration S (autocannon seconds, default 15), --connections C (default 50), --pages-only (the staff pages
+// again, on the databases of a previous run). Needs PostgreSQL at
 // BENCH_POSTGRES_URL (default postgres://postgres@127.0.0.1:5432/postgres).
 const { spawn } = require('node:child_process');
 const { join } = require('node:path');
@@ -121,6 +122,11 @@ async function load(title, requests, duration = DURATION) {
 }
 
 async function main() {
+  if (args.includes('--pages-only')) {
+    // The staff pages again, on the databases a previous full run left.
+    await dashboardPages();
+    return;
+  }
   console.log(`bench: ${N} dossiers, PostgreSQL at ${ADMIN_URL}`);
   for (const name of ['wif_bench_backoffice', 'wif_bench_aggregator']) {
     await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);

@@ -104,7 +104,11 @@ export class KintoMonthlyReportRepository extends MonthlyReportRepository {
     return records
       .filter((r) => r.year * 12 + r.month >= first && r.year * 12 + r.month <= last)
       .sort((a, b) => a.year * 12 + a.month - (b.year * 12 + b.month))
-      .map(toReport);
+      .map((record) => {
+        const report = toReport(record);
+        for (const stats of Object.values(report.categories)) stats.dossiers = [];
+        return report;
+      });
   }
 
   /** Only the counts travel (`_fields`), then they are summed here: Kinto does not aggregate. */

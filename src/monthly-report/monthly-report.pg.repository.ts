@@ -17,8 +17,27 @@ function toReport(data: unknown): MonthlyReport {
   return report;
 }
 
+const CATEGORIES: Record<CategoryKey, true> = {
+  more3Months: true,
+  less3Months: true,
+  unknownDuration: true,
+  refused: true,
+  withoutContinuation: true,
+};
+
+/** The report without its dossier links, cut in the database so that they are neither sent nor parsed. */
+const WITHOUT_LINKS = (Object.keys(CATEGORIES) as CategoryKey[]).reduce(
+  (expr, key) => sql`${expr} #- ${`{categories,${key},dossiers}`}::text[]`,
+  sql`${monthlyReport.data}`,
+);
+
 const count = (key: CategoryKey) =>
   sql<number>`COALESCE(sum((${monthlyReport.data}->'categories'->${key}->>'count')::int), 0)::int`;
+
+function withoutLinks(report: MonthlyReport): MonthlyReport {
+  for (const stats of Object.values(report.categories)) stats.dossiers = [];
+  return report;
+}
 
 @Injectable()
 export class PgMonthlyReportRepository extends MonthlyReportRepository {
@@ -74,7 +93,7 @@ export class PgMonthlyReportRepository extends MonthlyReportRepository {
   async findGroupMonths(group: GroupKey, from: YearMonth, to: YearMonth): Promise<MonthlyReport[]> {
     const period = sql`${monthlyReport.year} * 12 + ${monthlyReport.month}`;
     const rows = await this.databases.main
-      .select({ data: monthlyReport.data })
+      .select({ data: WITHOUT_LINKS })
       .from(monthlyReport)
       .where(
         and(
@@ -85,7 +104,7 @@ export class PgMonthlyReportRepository extends MonthlyReportRepository {
         ),
       )
       .orderBy(asc(monthlyReport.year), asc(monthlyReport.month));
-    return rows.map((row) => toReport(row.data));
+    return rows.map((row) => withoutLinks(toReport(row.data)));
   }
 
   async yearTotals(year: number): Promise<MonthCounts[]> {

@@ -110,6 +110,8 @@ export function monthlyReportContract(backend: BackendRef): void {
         [2020, 12, 'autorisation', 12],
         [2021, 1, 'autorisation', 1],
       ]);
+      expect(months.every((r) => Object.values(r.categories).every((c) => c.dossiers.length === 0))).toBe(true);
+      expect(months[0].categories.more3Months.countries).toEqual({ VIETNAM: 11, 'non renseigné': 1 });
       expect(await repo().findGroupMonths(RHONE, { year: 2019, month: 1 }, { year: 2020, month: 10 })).toEqual([]);
     });
   });
