@@ -2,7 +2,7 @@ import { dirname, join } from 'node:path';
 import fastifyCookie from '@fastify/cookie';
 import fastifyStatic from '@fastify/static';
 import fastifyView from '@fastify/view';
-import { Logger } from '@nestjs/common';
+import { HttpException, Logger } from '@nestjs/common';
 import { Eta } from 'eta';
 import { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AlertFilter } from '../alert/alert';
@@ -233,9 +233,10 @@ export async function dashboardPlugin(app: FastifyInstance, options: DashboardOp
     } else if (error instanceof JobAlreadyRunningError) {
       status = 409;
       message = 'Cette tâche est déjà en cours. Attendez la fin de l’exécution avant d’en lancer une autre.';
-    } else if ((error as { status?: number }).status === 404 && (error as Error).name === 'NotFoundException') {
-      status = 404;
-      message = (error as Error).message;
+    } else if (error instanceof HttpException && error.getStatus() < 500) {
+      // The services' own refusals (a report never built, say) already speak French.
+      status = error.getStatus();
+      message = error.message;
     } else if (
       typeof (error as { statusCode?: number }).statusCode === 'number' &&
       (error as { statusCode: number }).statusCode < 500

@@ -271,6 +271,9 @@ describeIfChromium('staff dashboard in a browser', () => {
         page.locator('#rapports tbody tr a').first().click(),
       ]);
       expect(national.suggestedFilename()).toMatch(/^WIF_\d{4}-\d{2}_national\.xlsx$/);
+      const missing = await page.goto(`${base}/rapports/2019/1/ZZ/telecharger`);
+      expect(missing?.status()).toBe(404);
+      expect(await text(page.locator('.fr-alert--error'))).toContain("Aucun rapport mensuel pour l'unité ZZ");
       await expectAccessible(page, 'national-reports');
 
       // A dossier of another unit than Paris: national staff may check it.
