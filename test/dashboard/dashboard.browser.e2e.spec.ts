@@ -64,6 +64,19 @@ async function text(locator: Locator): Promise<string> {
   return ((await locator.first().textContent({ timeout: 5000 })) ?? '').trim();
 }
 
+/** Script errors and Content-Security-Policy refusals seen by each page, checked with its accessibility. */
+const pageProblems = new WeakMap<Page, string[]>();
+
+function watch(page: Page): Page {
+  const problems: string[] = [];
+  pageProblems.set(page, problems);
+  page.on('pageerror', (error) => problems.push(`script error: ${error.message}`));
+  page.on('console', (message) => {
+    if (/Content Security Policy|Refused to/i.test(message.text())) problems.push(`CSP: ${message.text()}`);
+  });
+  return page;
+}
+
 const describeIfChromium = existsSync(CHROMIUM) ? describe : describe.skip;
 
 describeIfChromium('staff dashboard in a browser', () => {
@@ -136,7 +149,7 @@ describeIfChromium('staff dashboard in a browser', () => {
   /** Logs in through the provider's own login form; the context then holds the session cookie. */
   async function login(email: string): Promise<{ context: BrowserContext; page: Page }> {
     const context = await browser.newContext({ acceptDownloads: true, locale: 'fr-FR' });
-    const page = await context.newPage();
+    const page = watch(await context.newPage());
     await page.goto(`${base}/`);
     expect(new URL(page.url()).pathname).toBe('/connexion');
     await page.click('#proconnect');
@@ -165,6 +178,7 @@ describeIfChromium('staff dashboard in a browser', () => {
       violations: violations.filter((v) => v.impact === 'serious' || v.impact === 'critical'),
     }).toEqual({ page: name, violations: [] });
     await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+    expect({ page: name, problems: pageProblems.get(page) ?? [] }).toEqual({ page: name, problems: [] });
   }
 
   it('unit staff see their unit only, filter and download alerts, and log out at the provider too', async () => {
@@ -318,7 +332,7 @@ describeIfChromium('staff dashboard in a browser', () => {
 
   it('refuses an address that has no access, saying so in French', async () => {
     const context = await browser.newContext();
-    const page = await context.newPage();
+    const page = watch(await context.newPage());
     try {
       await page.goto(`${base}/connexion`);
       await page.click('#proconnect');
@@ -366,7 +380,7 @@ describeIfChromium('staff dashboard on the embedded demo (npm start with nothing
 
   it('offers the demonstration login, marks every page as demo, and keeps the unit role to its unit', async () => {
     const context = await browser.newContext();
-    const page = await context.newPage();
+    const page = watch(await context.newPage());
     try {
       await page.goto(`${base}/`);
       expect(new URL(page.url()).pathname).toBe('/connexion');
