@@ -19,8 +19,3 @@ export function toUnitChoice(group: DossierGroup): UnitChoice {
 export function visibleUnits(role: StaffRole, all: DossierGroup[]): UnitChoice[] {
   return all.filter((g) => maySeeUnit(role, g.id)).map(toUnitChoice);
 }
-
-/** The group ids (not report units: Paris has two reports under 75) a role may see, for the alert filter. */
-export function visibleGroupIds(units: UnitChoice[]): string[] {
-  return [...new Set(units.map((u) => u.id))];
-}
