@@ -16,7 +16,8 @@ export default tseslint.config(
       curly: ['error', 'multi-line'],
     },
   },
-  { files: ['**/*.js'], ...tseslint.configs.disableTypeChecked },
+  { files: ['**/*.js', '**/*.mjs'], ...tseslint.configs.disableTypeChecked },
+  { files: ['test/**/*.mjs'], languageOptions: { globals: { process: 'readonly' } } },
   {
     files: ['bench/**/*.js', 'jest.config.js'],
     languageOptions: { globals: { require: 'readonly', module: 'writable', process: 'readonly', console: 'readonly', __dirname: 'readonly', fetch: 'readonly' } },

@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 // `npm run bench`: seeds N synthetic dossiers into a PostgreSQL aggregator, then measures the jobs (time, peak RSS)
-// and the public check under load; then imports dossiers from a DS GraphQL API on loopback (SOURCE=ds-api). Figures
-// go to the README by hand. Options: --dossiers N (default 100000), --duration S (autocannon seconds, default 15),
-// --connections C (default 50), --import-dossiers N (default 100000, 0 to skip), --only ds-import (the import
-// alone). Needs PostgreSQL at BENCH_POSTGRES_URL (default postgres://postgres@127.0.0.1:5432/postgres).
+// and the public check under load, then the staff pages; then imports dossiers from a DS GraphQL API on loopback
+// (SOURCE=ds-api). Figures go to the README by hand. Options: --dossiers N (default 100000), --duration S
+// (autocannon seconds, default 15), --connections C (default 50), --import-dossiers N (default 100000, 0 to skip),
+// --only ds-import (the import alone), --pages-only (the staff pages again, on the databases of a previous run).
+// Needs PostgreSQL at BENCH_POSTGRES_URL (default postgres://postgres@127.0.0.1:5432/postgres).
 const { spawn } = require('node:child_process');
 const { join } = require('node:path');
 const { Client } = require('pg');
@@ -23,6 +24,7 @@ const ONLY = args.includes('--only') ? args[args.indexOf('--only') + 1] : null;
 const ADMIN_URL = process.env.BENCH_POSTGRES_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
 const WIF = join(__dirname, '..', 'dist', 'cli', 'wif.js');
 const TOKEN = 'bench-admin-token-0123456789';
+const SESSION_SECRET = 'bench-session-secret-0123456789-abcdef';
 const PORT = 4777;
 
 const dbUrl = (name) => {
@@ -40,6 +42,7 @@ const ENV = {
   LOG_LEVEL: 'warn',
   API_PORT: String(PORT),
   MAIL_ENABLED: 'false',
+  SESSION_SECRET,
 };
 
 async function admin(sql) {
@@ -180,6 +183,11 @@ async function benchDsImport() {
 
 async function main() {
   if (ONLY === 'ds-import') return benchDsImport();
+  if (args.includes('--pages-only')) {
+    // The staff pages again, on the databases a previous full run left.
+    await dashboardPages();
+    return;
+  }
   console.log(`bench: ${N} dossiers, PostgreSQL at ${ADMIN_URL}`);
   for (const name of ['wif_bench_backoffice', 'wif_bench_aggregator']) {
     await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
@@ -269,7 +277,62 @@ async function main() {
       await stopServer(server);
     }
   }
+  await dashboardPages();
   if (IMPORT_N > 0) await benchDsImport();
+}
+
+/** Latency percentiles of `count` GETs of `path`, `concurrency` at a time (autocannon gives no p95). */
+async function pageLatencies(path, cookie, count = 200, concurrency = 4) {
+  const times = [];
+  let next = 0;
+  let failures = 0;
+  const worker = async () => {
+    while (next < count) {
+      next++;
+      const started = process.hrtime.bigint();
+      const res = await fetch(`http://127.0.0.1:${PORT}${path}`, { headers: { cookie }, redirect: 'manual' });
+      await res.arrayBuffer();
+      times.push(Number(process.hrtime.bigint() - started) / 1e6);
+      if (res.status !== 200) failures++;
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  times.sort((a, b) => a - b);
+  const at = (q) => times[Math.min(times.length - 1, Math.floor(q * times.length))].toFixed(1);
+  return { p50: at(0.5), p95: at(0.95), failures };
+}
+
+/** Render time of the staff pages, logged in as national staff and as a unit (session cookies sealed here). */
+async function dashboardPages() {
+  const { loadConfig } = require('../dist/config/app-config');
+  const { cookieSettings, StaffCookies } = require('../dist/auth/staff-auth');
+  const config = loadConfig(ENV);
+  const cookies = new StaffCookies(config);
+  const now = Date.now();
+  const cookieOf = (role) =>
+    `${cookieSettings(config).sessionName}=${cookies.sealSession({ email: 'bench@dreets.gouv.fr', role, via: 'oidc', loggedInAt: now, seenAt: now, csrf: 'x' })}`;
+  const national = cookieOf({ kind: 'admin' });
+  const unit = cookieOf({ kind: 'units', units: ['75'] });
+  const server = await startServer({});
+  try {
+    for (const [title, path, cookie] of [
+      ['dashboard, national', '/', national],
+      ['dashboard, unit 75', '/?unite=75', unit],
+      ['alerts, all units', '/alertes', national],
+      ['alerts, unit 75 open', '/alertes?groupe=75&etat=ouvertes', unit],
+      ['monthly reports, unit 75', '/rapports?unite=75', unit],
+      ['monthly reports, national', '/rapports', national],
+      ['jobs', '/taches', national],
+    ]) {
+      await pageLatencies(path, cookie, 20);
+      const r = await pageLatencies(path, cookie);
+      console.log(
+        `page ${title}: p50 ${r.p50} ms, p95 ${r.p95} ms (200 GETs, 4 at a time)${r.failures ? `, ${r.failures} not 200` : ''}`,
+      );
+    }
+  } finally {
+    await stopServer(server);
+  }
 }
 
 main().catch((error) => {

@@ -6,6 +6,7 @@ import { AlertModule } from './alert/alert.module';
 import { createRootLogger, loggerModuleParams, RootLogger } from './common/logger';
 import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
+import { DashboardModule } from './dashboard/dashboard.module';
 import { DatabaseModule } from './database/database.module';
 import { DemoModule } from './demo/demo.module';
 import { DsImportModule } from './ds-import/ds-import.module';
@@ -57,6 +58,7 @@ export class AppModule {
         RetentionModule,
         DemoModule,
         DsImportModule.forRoot(config),
+        DashboardModule,
         ...(options.scheduler && config.schedulerEnabled ? [SchedulerModule] : []),
       ],
     };

@@ -8,7 +8,10 @@ import { AppModule, AppOptions } from './app.module';
 import { HttpExceptionFilter } from './common/http-exception.filter';
 import { requestIdOf } from './common/logger';
 import { StrictValidationPipe } from './common/strict-validation.pipe';
+import { Clock } from './common/clock';
 import { AppConfig } from './config/app-config';
+import { dashboardPlugin } from './dashboard/dashboard.plugin';
+import { DashboardService } from './dashboard/dashboard.service';
 import { MetricsService, PublicCheckOutcome } from './metrics/metrics.service';
 
 /** The public check's route pattern, as the metrics label it. */
@@ -72,6 +75,15 @@ export async function configureApp(app: NestFastifyApplication, config: AppConfi
       .build(),
   );
   SwaggerModule.setup('api/docs', app, document);
+  // The staff pages live beside the API, under /, in a plugin of their own (loaded when the server gets ready).
+  void app
+    .getHttpAdapter()
+    .getInstance()
+    .register(dashboardPlugin, {
+      service: app.get<DashboardService>(DashboardService),
+      config,
+      clock: app.get<Clock>(Clock),
+    });
 }
 
 /** Request durations by route pattern and status, and the outcome of every public check, for the metrics. */

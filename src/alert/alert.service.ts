@@ -11,7 +11,7 @@ import { JobContext } from '../jobs/job-handler';
 import { OnJob } from '../jobs/job.decorator';
 import { EnqueueEntry, OutboxEntry, OutboxService } from '../mail/outbox.service';
 import { Alert, AlertCursor, AlertFilter, DossierAlerts, StoredAlert } from './alert';
-import { isMailedAlertType } from './alert-type';
+import { ALERT_TYPES, AlertType, isMailedAlertType } from './alert-type';
 import { ALERT_MAIL_KIND, alertDedupeKey, buildAlert, buildAlertMailEntry } from './alert.builder';
 import { AlertRepository } from './alert.repository';
 import { evaluateAlerts } from './alert.rules';
@@ -171,6 +171,17 @@ export class AlertService implements OnModuleInit {
   /** Removes the alerts, not the record of the mails sent: a later sync mails nobody twice (S3). */
   deleteAll(): Promise<number> {
     return this.alerts.deleteAll();
+  }
+
+  /**
+   * Open alerts by type, for one group or all: one count per type on the alert table (a handful of rows per unit),
+   * the same queries on every store.
+   */
+  async openCountsByType(groupId?: string): Promise<Record<AlertType, number>> {
+    const counts = await Promise.all(
+      ALERT_TYPES.map((alertType) => this.alerts.count({ groupId, alertType, status: 'open' })),
+    );
+    return Object.fromEntries(ALERT_TYPES.map((type, i) => [type, counts[i]])) as Record<AlertType, number>;
   }
 
   async list(filter: AlertFilter, page: number, pageSize: number): Promise<AlertPage> {

@@ -1,6 +1,8 @@
+import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { EMPTY_STAFF_ACCESS, parseStaffAccess, StaffAccess } from './staff-access';
 import { DsProcedure, readDsProcedures } from './ds-procedures';
-import { EnvironmentVariables, LogLevelName, validateEnvironment } from './environment';
+import { ConfigError, EnvironmentVariables, LogLevelName, validateEnvironment } from './environment';
 
 const list = (value: string) =>
   value
@@ -76,6 +78,12 @@ export class AppConfig {
   readonly source: DossierSourceMode;
   /** The DS GraphQL API, used when SOURCE=ds-api. The token is a secret: never log this object. */
   readonly dsApi: { url: string; token: string | null; procedures: DsProcedure[]; timeoutMs: number };
+  /** OpenID Connect login of the staff dashboard; null when not configured. */
+  readonly oidc: { issuerUrl: string; clientId: string; clientSecret: string } | null;
+  /** The service's public address, without a trailing slash; null when unset. */
+  readonly publicUrl: string | null;
+  readonly session: { secret: string | null; idleMs: number; maxMs: number };
+  readonly staffAccess: StaffAccess;
 
   constructor(env: EnvironmentVariables, raw: NodeJS.ProcessEnv) {
     this.port = env.API_PORT;
@@ -159,6 +167,25 @@ export class AppConfig {
         this.source === 'ds-api' ? readDsProcedures(env.DS_PROCEDURES, env.DS_PROCEDURES_FILE).procedures : [],
       timeoutMs: env.DS_API_TIMEOUT_SECONDS * 1000,
     };
+    this.oidc =
+      env.OIDC_ISSUER_URL && env.OIDC_CLIENT_ID && env.OIDC_CLIENT_SECRET
+        ? { issuerUrl: env.OIDC_ISSUER_URL, clientId: env.OIDC_CLIENT_ID, clientSecret: env.OIDC_CLIENT_SECRET }
+        : null;
+    this.publicUrl = env.PUBLIC_URL ? env.PUBLIC_URL.replace(/\/+$/, '') : null;
+    this.session = {
+      secret: env.SESSION_SECRET ?? null,
+      idleMs: env.SESSION_IDLE_MINUTES * 60_000,
+      maxMs: env.SESSION_MAX_HOURS * 3_600_000,
+    };
+    this.staffAccess = loadStaffAccess(env);
+  }
+
+  /**
+   * The demonstration login (a national or a unit role without any provider) exists only on the embedded demo
+   * data: never with a real database, never next to a real login.
+   */
+  get demoLogin(): boolean {
+    return this.pureEmbedded && this.oidc === null;
   }
 
   /**
@@ -174,6 +201,23 @@ export class AppConfig {
   get pgliteDir(): string {
     return join(this.dataDir, 'pglite');
   }
+}
+
+function loadStaffAccess(env: EnvironmentVariables): StaffAccess {
+  let text = env.STAFF_ACCESS;
+  if (env.STAFF_ACCESS_FILE) {
+    try {
+      text = readFileSync(env.STAFF_ACCESS_FILE, 'utf8');
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code ?? 'unreadable';
+      throw new ConfigError([`STAFF_ACCESS_FILE: cannot read ${env.STAFF_ACCESS_FILE} (${code})`]);
+    }
+  }
+  if (!text.trim()) return EMPTY_STAFF_ACCESS;
+  const { access, problems } = parseStaffAccess(text);
+  const name = env.STAFF_ACCESS_FILE ? 'STAFF_ACCESS_FILE' : 'STAFF_ACCESS';
+  if (problems.length) throw new ConfigError(problems.map((p) => `${name}: ${p}`));
+  return access;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {

@@ -11,6 +11,7 @@ import {
   Matches,
   Max,
   Min,
+  MinLength,
   ValidationOptions,
   ValidateBy,
   validateSync,
@@ -59,7 +60,7 @@ function IsCron(options?: ValidationOptions): PropertyDecorator {
 }
 const POSTGRES_URL = /^postgres(ql)?:\/\/\S+$/;
 const URL_SEGMENT = /^[A-Za-z0-9._-]+$/;
-const SECRET = /TOKEN|PASSWORD|AUTH|URL|DSN/;
+const SECRET = /TOKEN|PASSWORD|AUTH|URL|DSN|SECRET|STAFF_ACCESS/;
 /**
  * A bearer token travels in a header and is compared byte for byte: whitespace or control characters would pass
  * here and then never match, so they are refused. The demo token file is held to the same rule.
@@ -204,6 +205,30 @@ export class EnvironmentVariables {
   @Transform(emptyToUndefined) @IsOptional() @IsString() DS_PROCEDURES_FILE?: string;
   @IsCron() DS_IMPORT_CRON = '0 */15 * * * *';
   @Transform(toInt) @IsInt() @Min(1) @Max(600) DS_API_TIMEOUT_SECONDS = 30;
+  /** Staff dashboard login (OpenID Connect, e.g. ProConnect). Unset: no staff login, except the embedded demo's. */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^https?:\/\/\S+$/, { message: 'OIDC_ISSUER_URL must be an http(s) URL' })
+  OIDC_ISSUER_URL?: string;
+  @Transform(emptyToUndefined) @IsOptional() @IsString() OIDC_CLIENT_ID?: string;
+  @Transform(emptyToUndefined) @IsOptional() @IsString() OIDC_CLIENT_SECRET?: string;
+  /** The service's address as browsers reach it (the OIDC redirect URI is built on it); https: Secure cookies. */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^https?:\/\/[^\s/]+(\/\S*)?$/, { message: 'PUBLIC_URL must be an http(s) URL' })
+  PUBLIC_URL?: string;
+  /** Key material of the session cookies (encrypted and authenticated), 32+ characters. */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @MinLength(32, { message: 'SESSION_SECRET must be at least 32 characters' })
+  SESSION_SECRET?: string;
+  /** A session ends after this many minutes without a page view... */
+  @Transform(toInt) @IsInt() @Min(1) SESSION_IDLE_MINUTES = 30;
+  /** ...and this many hours after the login, whatever the activity. */
+  @Transform(toInt) @IsInt() @Min(1) @Max(24) SESSION_MAX_HOURS = 10;
+  /** Who may log in, and on which units (see src/auth/staff-access.ts); or a file with the same content. */
+  @IsString() STAFF_ACCESS = '';
+  @Transform(emptyToUndefined) @IsOptional() @IsString() STAFF_ACCESS_FILE?: string;
 }
 
 /** Variables that have no default, hence no own property on a fresh EnvironmentVariables. */
@@ -223,6 +248,12 @@ const OPTIONAL = [
   'DS_API_TOKEN',
   'DS_PROCEDURES',
   'DS_PROCEDURES_FILE',
+  'OIDC_ISSUER_URL',
+  'OIDC_CLIENT_ID',
+  'OIDC_CLIENT_SECRET',
+  'PUBLIC_URL',
+  'SESSION_SECRET',
+  'STAFF_ACCESS_FILE',
 ];
 
 /** Every variable name the service reads (besides the per-unit MONTHLY_REPORT_RECIPIENTS_*). */
@@ -254,6 +285,14 @@ export function crossFieldProblems(env: EnvironmentVariables): string[] {
         'AGGREGATOR_DATABASE_URL: must be unset when SOURCE=ds-api (dossiers are imported into DATABASE_URL)',
       );
     }
+  }
+  if (env.OIDC_ISSUER_URL) {
+    for (const key of ['OIDC_CLIENT_ID', 'OIDC_CLIENT_SECRET', 'PUBLIC_URL', 'SESSION_SECRET'] as const) {
+      if (!env[key]) problems.push(`${key}: required when OIDC_ISSUER_URL is set`);
+    }
+  }
+  if (env.STAFF_ACCESS.trim() && env.STAFF_ACCESS_FILE) {
+    problems.push('STAFF_ACCESS_FILE: give either STAFF_ACCESS or STAFF_ACCESS_FILE, not both');
   }
   if (env.METRICS_PORT !== undefined && env.METRICS_PORT === env.API_PORT) {
     problems.push('METRICS_PORT: must differ from API_PORT');

@@ -111,6 +111,10 @@ function where(filter: DossierFilter): SQL {
       )})`,
     );
   }
+  if (filter.dossierId !== undefined) {
+    parts.push(sql`ds_key IN (SELECT p::text || '-' || ${String(filter.dossierId)}
+                                FROM procedure_config, unnest(procedures) AS p)`);
+  }
   return parts.length ? sql.join(parts, sql` AND `) : sql`TRUE`;
 }
 

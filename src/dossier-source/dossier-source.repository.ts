@@ -7,6 +7,8 @@ export interface DossierFilter {
   alsoInStates?: string[];
   /** Restrict to these states. */
   states?: string[];
+  /** Only this DS dossier number, under any configured procedure (looked up by its ds_keys, indexed). */
+  dossierId?: number;
 }
 
 /** The costly parts of a dossier, read only when a job needs them (APT annotations are always read). */

@@ -97,6 +97,20 @@ export class KintoMonthlyReportRepository extends MonthlyReportRepository {
     return records.map(toReport);
   }
 
+  /** The group's records (a few hundred at most: one a month), then the period is picked here. */
+  async findGroupMonths(group: GroupKey, from: YearMonth, to: YearMonth): Promise<MonthlyReport[]> {
+    const records = await this.records.all({ filters: { group_id: group.id, group_type: group.type } });
+    const [first, last] = [from.year * 12 + from.month, to.year * 12 + to.month];
+    return records
+      .filter((r) => r.year * 12 + r.month >= first && r.year * 12 + r.month <= last)
+      .sort((a, b) => a.year * 12 + a.month - (b.year * 12 + b.month))
+      .map((record) => {
+        const report = toReport(record);
+        for (const stats of Object.values(report.categories)) stats.dossiers = [];
+        return report;
+      });
+  }
+
   /** Only the counts travel (`_fields`), then they are summed here: Kinto does not aggregate. */
   async yearTotals(year: number): Promise<MonthCounts[]> {
     const records = await this.records.all({ filters: { year }, fields: ['month', 'counts'] });

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { and, asc, eq, sql } from 'drizzle-orm';
+import { and, asc, between, eq, sql } from 'drizzle-orm';
 import { YearMonth } from '../common/paris-time';
 import { Databases } from '../database/database';
 import { RejectHandler, writeIsolating } from '../database/isolate-rows';
@@ -18,8 +18,27 @@ function toReport(data: unknown): MonthlyReport {
   return report;
 }
 
+const CATEGORIES: Record<CategoryKey, true> = {
+  more3Months: true,
+  less3Months: true,
+  unknownDuration: true,
+  refused: true,
+  withoutContinuation: true,
+};
+
+/** The report without its dossier links, cut in the database so that they are neither sent nor parsed. */
+const WITHOUT_LINKS = (Object.keys(CATEGORIES) as CategoryKey[]).reduce(
+  (expr, key) => sql`${expr} #- ${`{categories,${key},dossiers}`}::text[]`,
+  sql`${monthlyReport.data}`,
+);
+
 const count = (key: CategoryKey) =>
   sql<number>`COALESCE(sum((${monthlyReport.data}->'categories'->${key}->>'count')::int), 0)::int`;
+
+function withoutLinks(report: MonthlyReport): MonthlyReport {
+  for (const stats of Object.values(report.categories)) stats.dossiers = [];
+  return report;
+}
 
 @Injectable()
 export class PgMonthlyReportRepository extends MonthlyReportRepository {
@@ -87,6 +106,24 @@ export class PgMonthlyReportRepository extends MonthlyReportRepository {
       .from(monthlyReport)
       .where(and(eq(monthlyReport.year, year), eq(monthlyReport.month, month)));
     return rows.map((row) => toReport(row.data));
+  }
+
+  /** Served by the unique (year, month, group) index: a range of years, then the group within it. */
+  async findGroupMonths(group: GroupKey, from: YearMonth, to: YearMonth): Promise<MonthlyReport[]> {
+    const period = sql`${monthlyReport.year} * 12 + ${monthlyReport.month}`;
+    const rows = await this.databases.main
+      .select({ data: WITHOUT_LINKS })
+      .from(monthlyReport)
+      .where(
+        and(
+          between(monthlyReport.year, from.year, to.year),
+          sql`${period} BETWEEN ${from.year * 12 + from.month} AND ${to.year * 12 + to.month}`,
+          eq(monthlyReport.groupId, group.id),
+          eq(monthlyReport.groupType, group.type),
+        ),
+      )
+      .orderBy(asc(monthlyReport.year), asc(monthlyReport.month));
+    return rows.map((row) => withoutLinks(toReport(row.data)));
   }
 
   async yearTotals(year: number): Promise<MonthCounts[]> {

@@ -24,6 +24,11 @@ export abstract class MonthlyReportRepository {
   abstract find(month: YearMonth, group: GroupKey): Promise<MonthlyReport | null>;
   /** Every group's report of the month, in no particular order; empty when the month was never built. */
   abstract listMonth(month: YearMonth): Promise<MonthlyReport[]>;
+  /**
+   * One group's reports from `from` to `to` (both included), in month order; months never built are absent. The
+   * dossier links are left out (`dossiers` empty): a history shows figures, and the links are most of a report.
+   */
+  abstract findGroupMonths(group: GroupKey, from: YearMonth, to: YearMonth): Promise<MonthlyReport[]>;
   /** Counts summed over every group, for each month of `year` that has reports, in month order. */
   abstract yearTotals(year: number): Promise<MonthCounts[]>;
 }

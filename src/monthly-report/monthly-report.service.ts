@@ -1,12 +1,15 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
 import { Clock } from '../common/clock';
 import { formatYearMonth, monthIndex, shiftMonth, YearMonth } from '../common/paris-time';
+import { DossierGroup } from '../dossier-source/dossier';
 import { AppConfig } from '../config/app-config';
 import { DossierSourceRepository } from '../dossier-source/dossier-source.repository';
 import { DossierStatisticsRepository } from './dossier-statistics.repository';
 import { JobContext } from '../jobs/job-handler';
 import { frenchMonthYear } from './french-months';
 import { GroupKey, MonthlyReportRepository } from './monthly-report.repository';
+
+export type { GroupKey };
 import {
   assembleMonthlyReports,
   countsByGroup,
@@ -15,7 +18,7 @@ import {
   groupSlug,
   unstorableReport,
 } from './monthly-report.rules';
-import { MonthlyReport } from './monthly-report.types';
+import { MonthCounts, MonthlyReport } from './monthly-report.types';
 import {
   addCounts,
   compareGroups,
@@ -171,6 +174,33 @@ export class MonthlyReportService {
     const { national: trend } = await this.trend(month);
     const workbook = buildNationalWorkbook({ ...month, reports, yearTotals, trend, generatedAt: this.clock.now() });
     return { filename: nationalReportFileName(month.year, month.month), content: await workbookToBuffer(workbook) };
+  }
+
+  /** The units that get a report every month (configured groups), in report order. */
+  async units(): Promise<DossierGroup[]> {
+    return (await this.source.listGroups()).sort(compareGroups);
+  }
+
+  /** One unit's stored reports over a period, month order: the dashboard's history, no dossier read. */
+  groupHistory(group: GroupKey, from: YearMonth, to: YearMonth): Promise<MonthlyReport[]> {
+    return this.reports.findGroupMonths(group, from, to);
+  }
+
+  /** Every unit's stored report of one month (empty when the month was never built). */
+  monthReports(month: YearMonth): Promise<MonthlyReport[]> {
+    return this.reports.listMonth(month);
+  }
+
+  /** National counts per built month over a period, month order, summed from the stored reports. */
+  async nationalHistory(from: YearMonth, to: YearMonth): Promise<Array<MonthCounts & { year: number }>> {
+    const out: Array<MonthCounts & { year: number }> = [];
+    for (let year = from.year; year <= to.year; year++) {
+      for (const totals of await this.reports.yearTotals(year)) {
+        const index = monthIndex({ year, month: totals.month });
+        if (index >= monthIndex(from) && index <= monthIndex(to)) out.push({ year, ...totals });
+      }
+    }
+    return out;
   }
 
   private period({ year, month }: YearMonth): string {

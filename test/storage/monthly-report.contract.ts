@@ -91,5 +91,28 @@ export function monthlyReportContract(backend: BackendRef): void {
       ]);
       expect(await repo().yearTotals(2019)).toEqual([]);
     });
+
+    it('reads one group over a period that spans years, in month order, leaving out its other type', async () => {
+      for (const [year, month] of [
+        [2020, 11],
+        [2020, 12],
+        [2021, 1],
+        [2021, 2],
+      ]) {
+        await repo().replaceMonth(
+          { year, month },
+          [report(year, month, PARIS, month), report(year, month, PARIS_INTRO, 9), report(year, month, RHONE, 3)],
+          BUILT,
+        );
+      }
+      const months = await repo().findGroupMonths(PARIS, { year: 2020, month: 12 }, { year: 2021, month: 1 });
+      expect(months.map((r) => [r.year, r.month, r.group.type, r.categories.more3Months.count])).toEqual([
+        [2020, 12, 'autorisation', 12],
+        [2021, 1, 'autorisation', 1],
+      ]);
+      expect(months.every((r) => Object.values(r.categories).every((c) => c.dossiers.length === 0))).toBe(true);
+      expect(months[0].categories.more3Months.countries).toEqual({ VIETNAM: 11, 'non renseigné': 1 });
+      expect(await repo().findGroupMonths(RHONE, { year: 2019, month: 1 }, { year: 2020, month: 10 })).toEqual([]);
+    });
   });
 }
