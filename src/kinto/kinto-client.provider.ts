@@ -7,7 +7,8 @@ export const KINTO_ID = /^[a-zA-Z0-9][a-zA-Z0-9_-]*$/;
 
 /**
  * The collections of the bucket. The first four are the seed's; the others hold what the repositories need beyond
- * them (job bookkeeping, the mail outbox).
+ * them (job bookkeeping, the mail outbox, and `claims`: one record per decision only one instance may take, such as
+ * a mail's attempt, created with `If-None-Match: *`).
  */
 export const KINTO_COLLECTIONS = [
   'monthly_reports',
@@ -17,6 +18,7 @@ export const KINTO_COLLECTIONS = [
   'job_runs',
   'job_locks',
   'mail_outbox',
+  'claims',
 ] as const;
 export type KintoCollectionName = (typeof KINTO_COLLECTIONS)[number];
 

@@ -89,6 +89,9 @@ function encodeFilters(filters: KintoFilters = {}): Record<string, string | numb
 
 export class KintoBatchError extends Error {}
 
+/** 412 (the id was taken before our check) or 409 (taken between our check and our write). */
+export const lostCreation = (status: number | undefined) => status === 412 || status === 409;
+
 /**
  * The records of one collection of the bucket, through kinto-http. Only the Kinto repositories use it: it is their
  * equivalent of a Drizzle table handle.
@@ -121,14 +124,18 @@ export class KintoRecords<T extends object> {
     return stored as unknown as Stored<T>;
   }
 
-  /** PUT with `If-None-Match: *`: creates the record only if the id is free; null if it exists. */
+  /**
+   * PUT with `If-None-Match: *`: creates the record only if the id is free; null if it exists. This is the one atomic
+   * decision Kinto offers (a unique key in its database): of two overlapping creations one wins, and the other gets
+   * 412, or 409 when both had passed the precondition check, which counts as the same defeat.
+   */
   async create(id: string, data: T): Promise<Stored<T> | null> {
     assertRecordId(id);
     try {
       const { data: stored } = await this.collection().createRecord({ ...data, id }, { safe: true });
       return stored as unknown as Stored<T>;
     } catch (error) {
-      if (kintoStatus(error) === 412) return null;
+      if (lostCreation(kintoStatus(error))) return null;
       throw error;
     }
   }
@@ -243,6 +250,10 @@ export class KintoRecords<T extends object> {
         throw new KintoBatchError(`Kinto answered ${responses?.length} responses to ${chunk.length} requests`);
       }
       for (const [i, response] of responses.entries()) {
+        // A creation lost to an overlapping one is answered 409 instead of 412: the same outcome for the caller.
+        if (response.status === 409 && chunk[i].method === 'PUT' && (chunk[i] as { ifNoneMatch?: boolean }).ifNoneMatch) {
+          response.status = 412;
+        }
         const ok = response.status >= 200 && response.status < 300;
         if (!ok && !accepted.includes(response.status)) {
           throw new KintoBatchError(

@@ -76,21 +76,35 @@ const toRecord = (e: NewOutboxEntry): OutboxRecord => ({
 
 // Ids per `in_id` read, to keep URLs short.
 const IDS_PER_READ = 50;
-// A state change lost to a concurrent write of the same mail is retried this many times on the fresh version.
-const MAX_CONFLICTS = 5;
+/** Who took which attempt of a mail, and what it wrote (`claims` collection, id `claim-<mail id>-<attempts>`). */
+interface ClaimRecord {
+  mail: string;
+  attempts: number;
+  changes: Partial<OutboxRecord>;
+  claimed_at: number;
+}
+
+export const claimId = (mailId: string, attempts: number) => kintoId('claim', mailId, attempts);
+
+/** A claim whose mail still shows the claimed attempt this long after: its writer died in between, finish its work. */
+const STALE_CLAIM_MS = 60_000;
 
 /**
  * The outbox on Kinto. A mail's record id derives from its dedupe key and is created with `If-None-Match: *`, so a
- * mail exists once whatever the number of jobs or replicas queueing it; every state change is a PATCH with
- * `If-Match` on the version read while it was still `to_send`, so two replicas can never both mark it sent.
+ * mail exists once whatever the number of jobs or replicas queueing it. Every state change first creates the claim
+ * of the mail's current attempt with `If-None-Match: *`: only its creator writes the change, so two replicas can
+ * never both mark a mail sent. (`If-Match` would not do: Kinto checks it with a plain read before writing, and two
+ * overlapping PATCHes with the same version both succeeded in every try on its PostgreSQL storage.)
  */
 @Injectable()
 export class KintoOutboxRepository extends OutboxRepository {
   private readonly records: KintoRecords<OutboxRecord>;
+  private readonly claims: KintoRecords<ClaimRecord>;
 
   constructor(kinto: KintoConnection) {
     super();
     this.records = new KintoRecords(kinto, 'mail_outbox');
+    this.claims = new KintoRecords(kinto, 'claims');
   }
 
   async addIfAbsent(entries: NewOutboxEntry[]): Promise<string[]> {
@@ -129,16 +143,26 @@ export class KintoOutboxRepository extends OutboxRepository {
   }
 
   markSent(id: string, messageId: string, at: Date): Promise<boolean> {
-    return this.finish(id, { state: 'sent', message_id: messageId, processed_at: at.getTime(), next_attempt_at: null });
+    return this.finish(id, at, {
+      state: 'sent',
+      message_id: messageId,
+      processed_at: at.getTime(),
+      next_attempt_at: null,
+    });
   }
 
   markBlocked(id: string, at: Date, reason: string): Promise<boolean> {
-    return this.finish(id, { state: 'blocked', processed_at: at.getTime(), last_error: reason, next_attempt_at: null });
+    return this.finish(id, at, {
+      state: 'blocked',
+      processed_at: at.getTime(),
+      last_error: reason,
+      next_attempt_at: null,
+    });
   }
 
   recordFailure(id: string, failure: FailedAttempt): Promise<boolean> {
     const exhausted = failure.nextAttemptAt === null;
-    return this.finish(id, {
+    return this.finish(id, failure.at, {
       state: exhausted ? 'failed' : 'to_send',
       attempts: failure.attempts,
       last_error: failure.error,
@@ -164,17 +188,29 @@ export class KintoOutboxRepository extends OutboxRepository {
   }
 
   /**
-   * Changes a mail still `to_send`, conditional on the version read. A 412 means another write came first: if the
-   * mail is still waiting (e.g. a failure recorded by another replica) the change is retried on the new version,
-   * otherwise it has changed hands and we report false.
+   * Changes a mail still `to_send`: the writer is whoever creates the claim of the attempt read. The loser reports
+   * false (the mail changed hands). A claim whose change never reached the mail (its writer stopped in between) is
+   * completed by the next writer once it is clearly stale.
    */
-  private async finish(id: string, changes: Partial<OutboxRecord>): Promise<boolean> {
+  private async finish(id: string, at: Date, changes: Partial<OutboxRecord>): Promise<boolean> {
     if (!KINTO_ID.test(id) || /batch/i.test(id)) return false;
-    for (let attempt = 0; attempt < MAX_CONFLICTS; attempt++) {
-      const current = await this.records.get(id);
-      if (!current || current.state !== 'to_send') return false;
-      if (await this.records.patch(id, changes, current.last_modified)) return true;
+    const current = await this.records.get(id);
+    if (!current || current.state !== 'to_send') return false;
+    const claim = claimId(id, current.attempts);
+    const won = await this.claims.create(claim, {
+      mail: id,
+      attempts: current.attempts,
+      changes,
+      claimed_at: at.getTime(),
+    });
+    if (won) {
+      await this.records.patch(id, changes);
+      return true;
     }
-    throw new Error(`mail ${id}: still contended after ${MAX_CONFLICTS} attempts`);
+    const existing = await this.claims.get(claim);
+    if (existing && existing.claimed_at + STALE_CLAIM_MS < at.getTime()) {
+      await this.records.patch(id, existing.changes);
+    }
+    return false;
   }
 }

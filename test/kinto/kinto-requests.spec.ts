@@ -3,7 +3,7 @@ import { FixedClock } from '../../src/common/clock';
 import { KintoJobRunRepository } from '../../src/jobs/job-run.kinto.repository';
 import { bootstrapKinto } from '../../src/kinto/kinto-bootstrap.service';
 import { KintoConnection } from '../../src/kinto/kinto-client.provider';
-import { KintoJobLock } from '../../src/kinto/kinto-job-lock';
+import { KintoJobLock, lockId } from '../../src/kinto/kinto-job-lock';
 import { kintoId } from '../../src/kinto/kinto-records';
 import { KintoValidityCheckRepository } from '../../src/validity-check/validity-check.kinto.repository';
 import { silentLogger } from '../storage/kinto-backend';
@@ -158,18 +158,22 @@ describe('Kinto repositories on the wire', () => {
     expect(double.requests.map((r) => [r.method, r.path])).toEqual([['HEAD', RECORDS]]);
   });
 
-  it('takes a job lock with If-None-Match: *, takes an expired one over with If-Match, releases with If-Match', async () => {
+  it('takes, takes over and releases a job lock only by creating its next generation with If-None-Match: *', async () => {
     const clock = new FixedClock(new Date('2021-06-01T04:00:00Z'));
     const a = new KintoJobLock(kinto, clock, { ttlMs: 60_000, refreshMs: 30_000 });
     const b = new KintoJobLock(kinto, clock, { ttlMs: 60_000, refreshMs: 30_000 });
-    const lockPath = `/v1/buckets/wif_public/collections/job_locks/records/${kintoId('lock', 'alert')}`;
+    const lockPath = (generation: number) =>
+      `/v1/buckets/wif_public/collections/job_locks/records/${lockId('alert', generation)}`;
+    const writes = () =>
+      double.requests
+        .filter((r) => r.method !== 'GET')
+        .map((r) => [r.method, r.path, r.headers['if-none-match'], r.headers['if-match']]);
 
     const held = await a.tryAcquire('alert');
-    expect(double.requests.map((r) => [r.method, r.path, r.headers['if-none-match']])).toEqual([
-      ['PUT', lockPath, '*'],
-    ]);
-    expect(double.storedRecord('wif_public', 'job_locks', 'lock-alert')).toMatchObject({
+    expect(writes()).toEqual([['PUT', lockPath(1), '*', undefined]]);
+    expect(double.storedRecord('wif_public', 'job_locks', 'lock-alert-1')).toMatchObject({
       job: 'alert',
+      generation: 1,
       expires_at: clock.now().getTime() + 60_000,
     });
 
@@ -177,23 +181,24 @@ describe('Kinto repositories on the wire', () => {
     clock.set(new Date('2021-06-01T04:01:00Z'));
     const taken = await b.tryAcquire('alert');
     expect(taken).not.toBeNull();
-    const version = (double.requests[2].headers['if-match'] ?? '').replace(/"/g, '');
-    expect(double.requests.map((r) => [r.method, r.path])).toEqual([
-      ['PUT', lockPath],
-      ['GET', lockPath],
-      ['PUT', lockPath],
+    expect(writes()).toEqual([
+      ['PUT', lockPath(2), '*', undefined],
+      ['DELETE', lockPath(1), undefined, undefined],
     ]);
-    expect(double.requests[0].headers['if-none-match']).toBe('*');
-    expect(Number(version)).toBeGreaterThan(0);
 
     double.clearRequests();
     await held!.release();
     await taken!.release();
-    expect(double.requests.map((r) => [r.method, r.path, r.headers['if-match']?.startsWith('"')])).toEqual([
-      ['DELETE', lockPath, true],
-      ['DELETE', lockPath, true],
+    // The old holder's release loses to the new lease; the new holder's creates generation 3, expired at once.
+    expect(writes()).toEqual([
+      ['PUT', lockPath(2), '*', undefined],
+      ['PUT', lockPath(3), '*', undefined],
+      ['DELETE', lockPath(2), undefined, undefined],
     ]);
-    expect(double.storedRecord('wif_public', 'job_locks', 'lock-alert')).toBeUndefined();
+    expect(double.storedRecords('wif_public', 'job_locks')).toEqual([
+      expect.objectContaining({ id: 'lock-alert-3', holder: '', expires_at: 0 }),
+    ]);
+    expect(writes().some((w) => w[3] !== undefined)).toBe(false);
   });
 
   it('marks runs abandoned with If-Match, leaving alone a run its holder finished meanwhile', async () => {
