@@ -1,6 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { RouterModule } from '@nestjs/core';
-import { ThrottlerModule } from '@nestjs/throttler';
 import { AdminApiModule } from './admin/admin-api.module';
 import { AlertDigestModule } from './alert-digest/alert-digest.module';
 import { AlertModule } from './alert/alert.module';
@@ -36,10 +35,6 @@ export class AppModule {
         MailModule,
         HealthModule,
         DemoModule,
-        ThrottlerModule.forRoot({
-          throttlers: [{ ttl: 60_000, limit: Math.max(config.publicRateLimit, 1) }],
-          skipIf: () => config.publicRateLimit === 0,
-        }),
         ValidityCheckModule,
         MonthlyReportModule,
         AlertDigestModule,

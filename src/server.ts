@@ -1,3 +1,4 @@
+import helmet from '@fastify/helmet';
 import { LoggerService } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -17,20 +18,40 @@ export async function createServer(
     logger: options.logger ?? undefined,
     abortOnError: false,
   });
-  configureApp(app, config);
+  await configureApp(app, config);
   return app;
 }
+
+/** A few KiB: enough for any form of ours, too little to make a parser work hard. */
+export const BODY_LIMIT_BYTES = 8 * 1024;
 
 export function createFastifyAdapter(config: AppConfig): FastifyAdapter {
   return new FastifyAdapter({
     trustProxy: config.trustProxyHops > 0 ? config.trustProxyHops : false,
-    // Public routes are tiny; anything bigger than this is not for us.
-    bodyLimit: 1024 * 1024,
+    // No API route takes a body, and the dashboard's forms are a few fields: a body is parsed (before any
+    // authentication) only up to this size, 413 beyond.
+    bodyLimit: BODY_LIMIT_BYTES,
   });
 }
 
 /** Everything an application needs beyond its modules; shared by the server and the end-to-end tests. */
-export function configureApp(app: NestFastifyApplication, config: AppConfig): void {
+export async function configureApp(app: NestFastifyApplication, config: AppConfig): Promise<void> {
+  // helmet's defaults (nosniff, frame and referrer policies, a strict CSP that the OpenAPI UI's bundled assets
+  // satisfy). HSTS is the TLS-terminating proxy's business.
+  // `upgrade-insecure-requests` is dropped: the service is reached over plain HTTP behind its proxy and on
+  // localhost, where it would send the browser to an https:// that does not exist.
+  await app.register(helmet, {
+    hsts: false,
+    contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } },
+  });
+  // An answer about a person's work authorisation, or an admin's data, is never kept by a browser or a proxy.
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .addHook('onSend', (request, reply, payload, done) => {
+      if (request.url.startsWith('/api/')) void reply.header('cache-control', 'no-store');
+      done(null, payload);
+    });
   app.setGlobalPrefix('api');
   app.useGlobalFilters(new HttpExceptionFilter());
   app.useGlobalPipes(new StrictValidationPipe({ transform: true, whitelist: true, forbidNonWhitelisted: true }));

@@ -4,6 +4,7 @@ import { Alert } from './alert';
 import { ALERT_MESSAGES, AlertType } from './alert-type';
 import { buildAlertMail } from './alert-mail.templates';
 import { alertMailDeadline, shouldBlockAlertMail } from './alert.rules';
+import { isDeliverableAddress } from '../mail/mail-address';
 
 export const ALERT_MAIL_KIND = 'alert';
 
@@ -45,14 +46,12 @@ function safeDateDebutApt(dossier: Dossier): string | null {
   }
 }
 
-const EMAIL = /^[^\s@]+@[^\s@]+$/;
-
 function addresses(values: Array<string | null>, exclude: string[] = []): string[] {
   const seen = new Set(exclude.map((e) => e.toLowerCase()));
   const kept: string[] = [];
   for (const value of values) {
     const address = value?.trim();
-    if (!address || !EMAIL.test(address) || seen.has(address.toLowerCase())) continue;
+    if (!address || !isDeliverableAddress(address) || seen.has(address.toLowerCase())) continue;
     seen.add(address.toLowerCase());
     kept.push(address);
   }

@@ -17,7 +17,8 @@ export class AppConfig {
   readonly adminToken: string | null;
   readonly corsOrigins: string[] | '*';
   readonly publicRateLimit: number;
-  readonly publicCheckCacheMs: number;
+  readonly publicCheckMaxFailedPerDossier: number;
+  readonly downloadConcurrency: number;
   readonly trustProxyHops: number;
   readonly logLevel: string;
   readonly logFormat: 'text' | 'json';
@@ -62,7 +63,8 @@ export class AppConfig {
     this.adminToken = env.ADMIN_TOKEN ?? null;
     this.corsOrigins = env.CORS_ORIGINS.trim() === '*' ? '*' : list(env.CORS_ORIGINS);
     this.publicRateLimit = env.PUBLIC_RATE_LIMIT;
-    this.publicCheckCacheMs = env.PUBLIC_CHECK_CACHE_SECONDS * 1000;
+    this.publicCheckMaxFailedPerDossier = env.PUBLIC_CHECK_MAX_FAILED_PER_DOSSIER;
+    this.downloadConcurrency = env.DOWNLOAD_CONCURRENCY;
     this.trustProxyHops = env.TRUST_PROXY_HOPS;
     this.logLevel = env.LOG_LEVEL;
     this.logFormat = env.LOG_FORMAT as 'text' | 'json';

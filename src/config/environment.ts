@@ -9,7 +9,6 @@ import {
   Matches,
   Max,
   Min,
-  MinLength,
   validateSync,
 } from 'class-validator';
 
@@ -30,6 +29,13 @@ const CRON = /^(\S+\s+){4,5}\S+$/;
 const POSTGRES_URL = /^postgres(ql)?:\/\/\S+$/;
 const URL_SEGMENT = /^[A-Za-z0-9._-]+$/;
 const SECRET = /TOKEN|PASSWORD|AUTH|URL/;
+/**
+ * A bearer token travels in a header and is compared byte for byte: whitespace or control characters would pass
+ * here and then never match, so they are refused. The demo token file is held to the same rule.
+ */
+export const ADMIN_TOKEN_RULE = /^[\x21-\x7e]{16,}$/;
+export const ADMIN_TOKEN_MESSAGE =
+  'ADMIN_TOKEN must be at least 16 printable characters, without spaces or control characters';
 
 /**
  * Every environment variable the service reads, with its default. Nothing else reads process.env:
@@ -43,13 +49,15 @@ export class EnvironmentVariables {
   API_PREFIX = 'admin';
   @Transform(emptyToUndefined)
   @IsOptional()
-  @MinLength(16, { message: 'ADMIN_TOKEN must be at least 16 characters' })
+  @Matches(ADMIN_TOKEN_RULE, { message: ADMIN_TOKEN_MESSAGE })
   ADMIN_TOKEN?: string;
   /** Comma-separated origins allowed to call the public API from a browser; `*` for any. */
   @IsString() CORS_ORIGINS = '*';
   @Transform(toInt) @IsInt() @Min(0) PUBLIC_RATE_LIMIT = 30;
-  /** How long a public check answer may be served from memory (0: never); the data itself is synced hourly. */
-  @Transform(toInt) @IsInt() @Min(0) PUBLIC_CHECK_CACHE_SECONDS = 60;
+  /** Wrong birth dates answered per dossier number per 24 hours, across all clients (0: no budget). */
+  @Transform(toInt) @IsInt() @Min(0) PUBLIC_CHECK_MAX_FAILED_PER_DOSSIER = 20;
+  /** Workbook downloads built at once by one instance; more answer 503 with Retry-After (memory stays bounded). */
+  @Transform(toInt) @IsInt() @Min(1) DOWNLOAD_CONCURRENCY = 2;
   /** Trust X-Forwarded-For from this many proxies (0: use the socket address), so rate limits see the real client. */
   @Transform(toInt) @IsInt() @Min(0) TRUST_PROXY_HOPS = 0;
   @IsIn(['error', 'warn', 'log', 'debug', 'verbose']) LOG_LEVEL = 'log';

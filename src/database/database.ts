@@ -1,4 +1,3 @@
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { Logger } from '@nestjs/common';
@@ -10,6 +9,7 @@ import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { Pool, PoolClient, types } from 'pg';
 import { AppConfig } from '../config/app-config';
+import { ensurePrivateDir } from '../config/demo-admin-token';
 import * as schema from './schema';
 
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
@@ -76,7 +76,10 @@ export class Databases {
       pool.on('connect', keepErrorsFromCrashing);
       main = drizzlePg(pool, { schema }) as unknown as Db;
     } else {
-      if (!options.inMemory) mkdirSync(config.pgliteDir, { recursive: true });
+      if (!options.inMemory) {
+        ensurePrivateDir(config.dataDir);
+        ensurePrivateDir(config.pgliteDir);
+      }
       pglite = await PGlite.create(options.inMemory ? undefined : config.pgliteDir);
       main = drizzlePglite(pglite, { schema }) as unknown as Db;
     }

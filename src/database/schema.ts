@@ -159,3 +159,18 @@ export const jobRun = pgTable(
   },
   (t) => [index('job_run_job_started_idx').on(t.job, t.startedAt)],
 );
+
+/**
+ * Counters of the public check's limits (per client per minute, failed birth dates per dossier number per day),
+ * shared by every replica. A row's window starts at its first hit and ends at `expires_at`; a hit after that starts
+ * a new window.
+ */
+export const publicCounter = pgTable(
+  'public_counter',
+  {
+    key: varchar('key', { length: 80 }).primaryKey(),
+    count: integer('count').notNull(),
+    expiresAt: tz('expires_at').notNull(),
+  },
+  (t) => [index('public_counter_expires_idx').on(t.expiresAt)],
+);

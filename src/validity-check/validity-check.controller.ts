@@ -6,14 +6,14 @@ import {
   ApiTags,
   ApiTooManyRequestsResponse,
 } from '@nestjs/swagger';
-import { ThrottlerGuard } from '@nestjs/throttler';
+import { PublicRateLimitGuard } from '../public-limits/public-rate-limit.guard';
 import { ValidityCheckResponseDto } from './validity-check.dto';
 import { BirthDatePipe, DossierIdPipe } from './validity-check.params';
 import { ValidityCheckService } from './validity-check.service';
 
 @ApiTags('public')
 @Controller('v1/apt_validity_check')
-@UseGuards(ThrottlerGuard)
+@UseGuards(PublicRateLimitGuard)
 export class ValidityCheckController {
   constructor(private readonly service: ValidityCheckService) {}
 
@@ -21,7 +21,10 @@ export class ValidityCheckController {
   @ApiOperation({ summary: "Is this APT valid? (dossier number and the holder's birth date)" })
   @ApiOkResponse({ type: ValidityCheckResponseDto })
   @ApiBadRequestResponse({ description: 'Malformed dossier number or date' })
-  @ApiTooManyRequestsResponse({ description: 'Rate limit (PUBLIC_RATE_LIMIT per minute and client IP)' })
+  @ApiTooManyRequestsResponse({
+    description:
+      'PUBLIC_RATE_LIMIT per minute and client, or PUBLIC_CHECK_MAX_FAILED_PER_DOSSIER wrong birth dates a day for this dossier number',
+  })
   check(
     @Param('ds_id', DossierIdPipe) dossierId: number,
     @Param('date', BirthDatePipe) date: string,

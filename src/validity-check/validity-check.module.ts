@@ -2,11 +2,12 @@ import { Module } from '@nestjs/common';
 import { ValidityCheckController } from './validity-check.controller';
 import { ValidityCheckCleanerJob, ValidityCheckJob } from './validity-check.jobs';
 import { ValidityCheckService } from './validity-check.service';
-import { PublicCheckCache } from './public-check.cache';
+import { PublicLimitsModule } from '../public-limits/public-limits.module';
 
 @Module({
+  imports: [PublicLimitsModule],
   controllers: [ValidityCheckController],
-  providers: [ValidityCheckService, PublicCheckCache, ValidityCheckJob, ValidityCheckCleanerJob],
+  providers: [ValidityCheckService, ValidityCheckJob, ValidityCheckCleanerJob],
   exports: [ValidityCheckService],
 })
 export class ValidityCheckModule {}

@@ -7,7 +7,7 @@ import { ValidityCheckResponseDto, toValidityCheckResponse } from './validity-ch
 import { CHAMPS_READ, decideValidityCheck, isExpired } from './validity-check.rules';
 import { ValidityCheck } from './validity-check';
 import { ValidityCheckRepository } from './validity-check.repository';
-import { PublicCheckCache } from './public-check.cache';
+import { PublicLimits } from '../public-limits/public-limits.service';
 
 // Small pages keep few dossiers alive across each write, so memory stays flat (measured: 250 rows, ~145 MB peak
 // RSS for 100,000 dossiers, against ~260 MB with 1,000) at no cost in time.
@@ -19,15 +19,21 @@ export class ValidityCheckService {
     private readonly source: DossierSourceRepository,
     private readonly checks: ValidityCheckRepository,
     private readonly clock: Clock,
-    private readonly cache: PublicCheckCache,
+    private readonly limits: PublicLimits,
   ) {}
 
-  /** The public answer: valid only while the APT's last day in Paris has not passed, even before the cleaner runs. */
+  /**
+   * The public answer: valid only while the APT's last day in Paris has not passed, even before the cleaner runs.
+   * Always read from storage (no answer cache), so an answer never outlives the job that changed it, whichever
+   * process ran the job. Every "invalid" counts against the dossier number's budget of wrong birth dates.
+   */
   async check(dossierId: number, dateDeNaissance: string): Promise<ValidityCheckResponseDto> {
-    const check = await this.cache.getOrLoad(`${dossierId}/${dateDeNaissance}`, () =>
-      this.checks.findByDossierAndBirthDate(dossierId, dateDeNaissance),
-    );
-    if (!check || isExpired(check.finApt, parisDay(this.clock.now()))) return { data: [], status: 'invalid' };
+    this.limits.assertDossierOpen(dossierId);
+    const check = await this.checks.findByDossierAndBirthDate(dossierId, dateDeNaissance);
+    if (!check || isExpired(check.finApt, parisDay(this.clock.now()))) {
+      this.limits.recordFailure(dossierId);
+      return { data: [], status: 'invalid' };
+    }
     return { data: [toValidityCheckResponse(check)], status: 'valid' };
   }
 
@@ -68,7 +74,6 @@ export class ValidityCheckService {
       ctx.written(valid.length + removed);
       ctx.advance(batch.dossiers.length + batch.broken.length);
     }
-    this.cache.clear();
     if (full) {
       const gone = await this.checks.deleteNotSyncedSince(ctx.now);
       if (gone) ctx.logger.log(`removed ${gone} check(s) this full run did not refresh`);
@@ -78,7 +83,6 @@ export class ValidityCheckService {
 
   async clean(ctx: JobContext): Promise<void> {
     const removed = await this.checks.deleteExpired(parisDay(ctx.now));
-    this.cache.clear();
     ctx.written(removed);
     ctx.setTotal(removed);
     ctx.advance(removed);

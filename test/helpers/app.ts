@@ -44,7 +44,7 @@ export async function createTestApp(env: Record<string, string>, now: Date): Pro
     .setLogger(new ConsoleLogger({ logLevels: ['error'] }))
     .compile();
   const app = moduleRef.createNestApplication<NestFastifyApplication>(createFastifyAdapter(config), { logger: false });
-  configureApp(app, config);
+  await configureApp(app, config);
   await app.init();
   await app.getHttpAdapter().getInstance().ready();
   const databases = app.get(Databases);
