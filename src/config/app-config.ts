@@ -26,7 +26,7 @@ export class AppConfig {
   readonly aggregatorDatabaseUrl: string | null;
   readonly dataDir: string;
   readonly store: StorageMode;
-  readonly kinto: { url: string | null; auth: string | null; bucket: string };
+  readonly kinto: { url: string | null; auth: string | null; bucket: string; lookupSecret: string | null };
   readonly demoSeedDossiers: number;
   readonly schedulerEnabled: boolean;
   readonly crons: Record<
@@ -72,7 +72,12 @@ export class AppConfig {
     this.aggregatorDatabaseUrl = env.AGGREGATOR_DATABASE_URL ?? null;
     this.dataDir = resolve(env.DATA_DIR);
     this.store = env.STORE as StorageMode;
-    this.kinto = { url: env.KINTO_URL ?? null, auth: env.KINTO_AUTH ?? null, bucket: env.KINTO_BUCKET };
+    this.kinto = {
+      url: env.KINTO_URL ?? null,
+      auth: env.KINTO_AUTH ?? null,
+      bucket: env.KINTO_BUCKET,
+      lookupSecret: env.KINTO_LOOKUP_SECRET ?? null,
+    };
     this.demoSeedDossiers = env.DEMO_SEED_DOSSIERS;
     this.schedulerEnabled = env.SCHEDULER_ENABLED;
     this.crons = {

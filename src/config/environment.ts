@@ -82,6 +82,11 @@ export class EnvironmentVariables {
   @Matches(/^[^:]+:.+$/, { message: 'KINTO_AUTH must be user:password' })
   KINTO_AUTH?: string;
   @Matches(URL_SEGMENT) KINTO_BUCKET = 'wif_public';
+  /** Keys the ids of the validity checks on Kinto (derived from KINTO_AUTH when unset). */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^\S{16,}$/, { message: 'KINTO_LOOKUP_SECRET must be at least 16 characters without spaces' })
+  KINTO_LOOKUP_SECRET?: string;
   @Transform(toInt) @IsInt() @Min(0) DEMO_SEED_DOSSIERS = 5000;
 
   @Transform(toBool) @IsBoolean() SCHEDULER_ENABLED = true;
@@ -131,7 +136,7 @@ export function validateEnvironment(env: NodeJS.ProcessEnv): EnvironmentVariable
   for (const key of Object.keys(known).concat(['ADMIN_TOKEN', 'DATABASE_URL', 'AGGREGATOR_DATABASE_URL'])) {
     if (env[key] !== undefined) input[key] = env[key];
   }
-  for (const key of ['MAIL_USERNAME', 'MAIL_PASSWORD', 'KINTO_URL', 'KINTO_AUTH']) {
+  for (const key of ['MAIL_USERNAME', 'MAIL_PASSWORD', 'KINTO_URL', 'KINTO_AUTH', 'KINTO_LOOKUP_SECRET']) {
     if (env[key] !== undefined) input[key] = env[key];
   }
   // The original spelling is still accepted (domain.md 5.1).

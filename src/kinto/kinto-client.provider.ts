@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { Provider } from '@nestjs/common';
 import KintoClient, { Collection } from 'kinto-http';
 import { AppConfig } from '../config/app-config';
@@ -8,7 +9,8 @@ export const KINTO_ID = /^[a-zA-Z0-9][a-zA-Z0-9_-]*$/;
 /**
  * The collections of the bucket. The first four are the seed's; the others hold what the repositories need beyond
  * them (job bookkeeping, the mail outbox, and `claims`: one record per decision only one instance may take, such as
- * a mail's attempt, created with `If-None-Match: *`).
+ * a mail's attempt, created with `If-None-Match: *`; `validity_keys`: where each ds_key's check is, see the validity
+ * check repository).
  */
 export const KINTO_COLLECTIONS = [
   'monthly_reports',
@@ -19,6 +21,7 @@ export const KINTO_COLLECTIONS = [
   'job_locks',
   'mail_outbox',
   'claims',
+  'validity_keys',
 ] as const;
 export type KintoCollectionName = (typeof KINTO_COLLECTIONS)[number];
 
@@ -37,6 +40,8 @@ export interface KintoSettings {
   bucket: string;
   timeoutMs: number;
   pageSize: number;
+  /** Keys the validity checks' record ids; derived from the credentials when absent (KINTO_LOOKUP_SECRET). */
+  lookupSecret?: string;
 }
 
 /**
@@ -85,6 +90,7 @@ export function kintoSettings(
     bucket,
     timeoutMs: overrides.timeoutMs ?? KINTO_TIMEOUT_MS,
     pageSize: overrides.pageSize ?? KINTO_PAGE_SIZE,
+    ...(config.kinto.lookupSecret ? { lookupSecret: config.kinto.lookupSecret } : {}),
   };
 }
 
@@ -141,6 +147,15 @@ export class KintoConnection {
 
   get bucket(): string {
     return this.settings.bucket;
+  }
+
+  /**
+   * A keyed hash of a natural key, as a record id: the server's operators (and its logs, which print paths) cannot
+   * read the key back, e.g. a birth date. Keyed with KINTO_LOOKUP_SECRET, else with a key derived from KINTO_AUTH.
+   */
+  keyedId(prefix: string, key: string): string {
+    const secret = this.settings.lookupSecret ?? `kinto-lookup:${this.settings.user}:${this.settings.password}`;
+    return `${prefix}_${createHmac('sha256', secret).update(key).digest('hex').slice(0, 40)}`;
   }
 
   collection(name: KintoCollectionName): Collection {

@@ -59,10 +59,11 @@ describe('STORE=kinto end to end (Kinto double)', () => {
     // Everything the run produced lives in Kinto, nothing in the back office's PostgreSQL tables.
     expect(
       double
-        .storedRecords(BUCKET, 'validity_checks')
+        .storedRecords(BUCKET, 'validity_keys')
         .map((r) => r.id)
         .sort(),
-    ).toEqual(['vc-14131-4518237', 'vc-33588-4518238']);
+    ).toEqual(['vk-14131-4518237', 'vk-33588-4518238']);
+    expect(double.storedRecords(BUCKET, 'validity_checks')).toHaveLength(2);
     expect(double.storedRecords(BUCKET, 'job_runs')).toEqual([
       expect.objectContaining({ id: run.id, job: 'validity-check', status: 'succeeded' }),
     ]);
@@ -91,7 +92,8 @@ describe('STORE=kinto end to end (Kinto double)', () => {
     t.clock.set(NEXT_MORNING);
     expect((await check(4518237, '1998-03-07')).json().status).toBe('invalid');
     expect(await runJob('validity-check-cleaner')).toMatchObject({ status: 'succeeded', written: 1 });
-    expect(double.storedRecords(BUCKET, 'validity_checks').map((r) => r.id)).toEqual(['vc-33588-4518238']);
+    expect(double.storedRecords(BUCKET, 'validity_keys').map((r) => r.id)).toEqual(['vk-33588-4518238']);
+    expect(double.storedRecords(BUCKET, 'validity_checks').map((r) => r.ds_key)).toEqual(['33588-4518238']);
     expect((await check(4518238, '1998-03-07')).json().status).toBe('valid');
   });
 
