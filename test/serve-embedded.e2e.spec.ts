@@ -99,3 +99,35 @@ describe('wif serve on the embedded default (PGlite)', () => {
     }
   }, 120_000);
 });
+
+describe('wif serve when the start fails', () => {
+  it('exits non-zero with the reason even though the embedded database is already open', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'wif-serve-fail-'));
+    // Nothing listens on this port: the Kinto check at start fails after the embedded database was opened.
+    const closed = await freePort();
+    const child = spawn(process.execPath, [WIF, 'serve'], {
+      env: {
+        PATH: process.env.PATH ?? '',
+        DATA_DIR: dataDir,
+        API_PORT: String(await freePort()),
+        STORE: 'kinto',
+        KINTO_URL: `http://127.0.0.1:${closed}/v1`,
+        KINTO_AUTH: 'wif:wif-secret',
+        DEMO_SEED_DOSSIERS: '0',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+    try {
+      // Bounded by the test's timeout: before the fix the process stayed alive.
+      const code = await new Promise<number | null>((resolve) => child.once('close', resolve));
+      expect(code).toBe(1);
+      expect(output).toContain(`Cannot use the Kinto server at KINTO_URL=http://127.0.0.1:${closed}/v1`);
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  }, 30_000);
+});

@@ -38,9 +38,19 @@ async function withContext<T>(ctx: CliContext, work: (app: INestApplicationConte
 export async function serve(ctx: CliContext): Promise<void> {
   const logger = new Logger('Serve');
   const { config, generated } = withDemoAdminToken(ctx.config);
-  const app = await createServer(config, { scheduler: true, logger: ctx.logger });
-  await app.init();
-  const seeded = await app.get(DemoSeeder).seedOnFirstStart();
+  let app: Awaited<ReturnType<typeof createServer>> | undefined;
+  let seeded: boolean;
+  try {
+    app = await createServer(config, { scheduler: true, logger: ctx.logger });
+    await app.init();
+    seeded = await app.get(DemoSeeder).seedOnFirstStart();
+  } catch (error) {
+    // Whatever is already open (the embedded database, a pool, a timer) must not keep a failed start alive.
+    logger.error(`start failed: ${error instanceof Error ? error.message : String(error)}`);
+    const opened = app;
+    await Promise.race([opened?.close().catch(() => undefined), new Promise((r) => setTimeout(r, 3000).unref())]);
+    process.exit(1);
+  }
   if (seeded) {
     // A newcomer should get answers right away rather than at the next cron tick; full runs mail nothing.
     const runner = app.get(JobRunner);

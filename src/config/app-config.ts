@@ -122,9 +122,12 @@ export class AppConfig {
     this.dsBaseUrl = env.DS_BASE_URL.replace(/\/+$/, '');
   }
 
-  /** Neither DATABASE_URL nor AGGREGATOR_DATABASE_URL: everything lives in the embedded PGlite database. */
+  /**
+   * Neither DATABASE_URL nor AGGREGATOR_DATABASE_URL: the dossiers live in the embedded PGlite database (the demo).
+   * The results may still go to Kinto (STORE=kinto): the demo is seeded and its admin token created all the same.
+   */
   get pureEmbedded(): boolean {
-    return !this.databaseUrl && !this.aggregatorDatabaseUrl && this.store === 'postgres';
+    return !this.databaseUrl && !this.aggregatorDatabaseUrl;
   }
 
   get pgliteDir(): string {

@@ -287,7 +287,11 @@ export class KintoRecords<T extends object> {
       }
       for (const [i, response] of responses.entries()) {
         // A creation lost to an overlapping one is answered 409 instead of 412: the same outcome for the caller.
-        if (response.status === 409 && chunk[i].method === 'PUT' && (chunk[i] as { ifNoneMatch?: boolean }).ifNoneMatch) {
+        if (
+          response.status === 409 &&
+          chunk[i].method === 'PUT' &&
+          (chunk[i] as { ifNoneMatch?: boolean }).ifNoneMatch
+        ) {
           response.status = 412;
         }
         const ok = response.status >= 200 && response.status < 300;

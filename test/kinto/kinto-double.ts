@@ -118,7 +118,12 @@ interface Context {
 class CheckPassed extends Error {}
 
 const conflict = () =>
-  new HttpError(409, 122, 'Conflict', 'Another resource violates constraint (Integrity constraint violated, please retry.)');
+  new HttpError(
+    409,
+    122,
+    'Conflict',
+    'Another resource violates constraint (Integrity constraint violated, please retry.)',
+  );
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
