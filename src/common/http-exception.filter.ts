@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import { FastifyReply } from 'fastify';
 import { JobAlreadyRunningError, UnknownJobError } from '../jobs/job-errors';
+import { StoreUnavailableError } from './store-unavailable';
 
 /**
  * Every error leaves as `{ statusCode, error, message }`. Known domain errors map to their status; anything else is
@@ -30,6 +31,13 @@ export class HttpExceptionFilter implements ExceptionFilter {
     }
     if (exception instanceof JobAlreadyRunningError) return { status: HttpStatus.CONFLICT, message: exception.message };
     if (exception instanceof UnknownJobError) return { status: HttpStatus.NOT_FOUND, message: exception.message };
+    if (exception instanceof StoreUnavailableError) {
+      this.logger.warn(`store unavailable: ${exception.message}`);
+      return {
+        status: HttpStatus.SERVICE_UNAVAILABLE,
+        message: 'Service momentanément indisponible : merci de réessayer dans quelques instants.',
+      };
+    }
     // Fastify's own client errors (bad JSON body, payload too large) carry a 4xx statusCode.
     const statusCode = (exception as { statusCode?: number })?.statusCode;
     if (typeof statusCode === 'number' && statusCode >= 400 && statusCode < 500) {

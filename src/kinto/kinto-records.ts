@@ -94,6 +94,21 @@ export function kintoStatus(error: unknown): number | undefined {
   return typeof response?.status === 'number' ? response.status : undefined;
 }
 
+/**
+ * The bucket or a collection is gone (a Kinto restarted empty): 404 naming a bucket or collection, or 403, which is
+ * how Kinto answers a read under a bucket that does not exist.
+ */
+export function lostParent(error: unknown): boolean {
+  const status = kintoStatus(error);
+  if (status === 403) return true;
+  if (status !== 404) return false;
+  const details = (error as { data?: { details?: { resource_name?: unknown } } }).data?.details;
+  return details?.resource_name === 'bucket' || details?.resource_name === 'collection';
+}
+
+/** A record that is not there (as opposed to its bucket or collection). */
+const missingRecord = (error: unknown) => kintoStatus(error) === 404 && !lostParent(error);
+
 function encodeFilters(filters: KintoFilters = {}): Record<string, string | number> {
   const encode = (v: FilterValue) => (typeof v === 'string' ? JSON.stringify(v) : String(v));
   const out: Record<string, string | number> = {};
@@ -128,22 +143,36 @@ export class KintoRecords<T extends object> {
     return this.kinto.collection(this.name);
   }
 
-  async get(id: string): Promise<Stored<T> | null> {
-    assertRecordId(id);
+  /** Runs a request again once the bucket and collections were re-created, if it failed for their absence. */
+  private async repaired<R>(request: () => Promise<R>): Promise<R> {
     try {
-      const { data } = await this.collection().getRecord<T>(id);
-      return data as unknown as Stored<T>;
+      return await request();
     } catch (error) {
-      if (kintoStatus(error) === 404) return null;
-      throw error;
+      if (!lostParent(error) || !(await this.kinto.repair())) throw error;
+      return request();
     }
   }
 
-  /** PUT by id, replacing whatever was there (last writer wins, like an upsert). */
-  async put(id: string, data: T): Promise<Stored<T>> {
+  get(id: string): Promise<Stored<T> | null> {
     assertRecordId(id);
-    const { data: stored } = await this.collection().updateRecord<T>({ ...data, id });
-    return stored as unknown as Stored<T>;
+    return this.repaired(async () => {
+      try {
+        const { data } = await this.collection().getRecord<T>(id);
+        return data as unknown as Stored<T>;
+      } catch (error) {
+        if (missingRecord(error)) return null;
+        throw error;
+      }
+    });
+  }
+
+  /** PUT by id, replacing whatever was there (last writer wins, like an upsert). */
+  put(id: string, data: T): Promise<Stored<T>> {
+    assertRecordId(id);
+    return this.repaired(async () => {
+      const { data: stored } = await this.collection().updateRecord<T>({ ...data, id });
+      return stored as unknown as Stored<T>;
+    });
   }
 
   /**
@@ -151,15 +180,17 @@ export class KintoRecords<T extends object> {
    * decision Kinto offers (a unique key in its database): of two overlapping creations one wins, and the other gets
    * 412, or 409 when both had passed the precondition check, which counts as the same defeat.
    */
-  async create(id: string, data: T): Promise<Stored<T> | null> {
+  create(id: string, data: T): Promise<Stored<T> | null> {
     assertRecordId(id);
-    try {
-      const { data: stored } = await this.collection().createRecord({ ...data, id }, { safe: true });
-      return stored as unknown as Stored<T>;
-    } catch (error) {
-      if (lostCreation(kintoStatus(error))) return null;
-      throw error;
-    }
+    return this.repaired(async () => {
+      try {
+        const { data: stored } = await this.collection().createRecord({ ...data, id }, { safe: true });
+        return stored as unknown as Stored<T>;
+      } catch (error) {
+        if (lostCreation(kintoStatus(error))) return null;
+        throw error;
+      }
+    });
   }
 
   /** PUT with `If-Match` on the version read: null if someone changed (or deleted) the record meanwhile. */
@@ -178,48 +209,54 @@ export class KintoRecords<T extends object> {
   }
 
   /** PATCH (shallow merge), with `If-Match` when given; null if the record is gone or changed meanwhile. */
-  async patch(id: string, changes: Partial<T>, ifMatch?: number): Promise<Stored<T> | null> {
+  patch(id: string, changes: Partial<T>, ifMatch?: number): Promise<Stored<T> | null> {
     assertRecordId(id);
-    try {
-      const { data: stored } = await this.collection().updateRecord<Partial<T>>(
-        { ...changes, id },
-        ifMatch === undefined ? { patch: true } : { patch: true, safe: true, last_modified: ifMatch },
-      );
-      return stored as unknown as Stored<T>;
-    } catch (error) {
-      const status = kintoStatus(error);
-      if (status === 404 || status === 412) return null;
-      throw error;
-    }
+    return this.repaired(async () => {
+      try {
+        const { data: stored } = await this.collection().updateRecord<Partial<T>>(
+          { ...changes, id },
+          ifMatch === undefined ? { patch: true } : { patch: true, safe: true, last_modified: ifMatch },
+        );
+        return stored as unknown as Stored<T>;
+      } catch (error) {
+        if (missingRecord(error) || kintoStatus(error) === 412) return null;
+        throw error;
+      }
+    });
   }
 
   /** DELETE, with `If-Match` when given; false if the record was already gone or changed meanwhile. */
-  async delete(id: string, ifMatch?: number): Promise<boolean> {
+  delete(id: string, ifMatch?: number): Promise<boolean> {
     assertRecordId(id);
-    try {
-      await this.collection().deleteRecord(id, ifMatch === undefined ? {} : { safe: true, last_modified: ifMatch });
-      return true;
-    } catch (error) {
-      const status = kintoStatus(error);
-      if (status === 404 || status === 412) return false;
-      throw error;
-    }
+    return this.repaired(async () => {
+      try {
+        await this.collection().deleteRecord(id, ifMatch === undefined ? {} : { safe: true, last_modified: ifMatch });
+        return true;
+      } catch (error) {
+        if (missingRecord(error) || kintoStatus(error) === 412) return false;
+        throw error;
+      }
+    });
   }
 
   /** Page after page (`_limit`, then each `Next-Page`), filtered and sorted by the server. */
   async *pages(query: ListQuery = {}): AsyncGenerator<Array<Stored<T>>> {
-    let page = await this.collection().listRecords<Stored<T> & { [key: string]: unknown }>({
+    let page = await this.repaired(() => this.firstPage(query));
+    yield page.data;
+    while (page.hasNextPage) {
+      page = await page.next();
+      yield page.data;
+    }
+  }
+
+  private firstPage(query: ListQuery) {
+    return this.collection().listRecords<Stored<T> & { [key: string]: unknown }>({
       filters: encodeFilters(query.filters),
       sort: (query.sort ?? ['-last_modified']).join(','),
       limit: query.pageSize ?? this.kinto.settings.pageSize,
       fields: query.fields,
       since: query.since,
     });
-    yield page.data;
-    while (page.hasNextPage) {
-      page = await page.next();
-      yield page.data;
-    }
   }
 
   /** The records of these ids that exist, by id (`in_id` reads, primary-key lookups on the server). */
@@ -260,10 +297,20 @@ export class KintoRecords<T extends object> {
     const path = `/buckets/${this.kinto.bucket}/collections/${this.name}/records`;
     const query: Record<string, string> = {};
     for (const [key, value] of Object.entries(encodeFilters(filters))) query[key] = String(value);
-    const { headers } = (await this.kinto.client.execute(
-      { method: 'HEAD', path, headers: { Authorization: this.kinto.authorization } },
-      { raw: true, query },
-    )) as { headers: { get(name: string): string | null } };
+    const head = () =>
+      this.kinto.client.execute(
+        { method: 'HEAD', path, headers: { Authorization: this.kinto.authorization } },
+        { raw: true, query },
+      ) as Promise<{ headers: { get(name: string): string | null } }>;
+    let headers: { get(name: string): string | null };
+    try {
+      ({ headers } = await head());
+    } catch (error) {
+      // A HEAD answer has no body to tell a missing bucket from a missing collection: both mean "bootstrap again".
+      const status = kintoStatus(error);
+      if ((status !== 403 && status !== 404) || !(await this.kinto.repair())) throw error;
+      ({ headers } = await head());
+    }
     const total = headers.get('Total-Objects') ?? headers.get('Total-Records');
     if (total === null || !/^\d+$/.test(total)) throw new Error(`Kinto gave no record count for ${this.name}`);
     return Number(total);
@@ -279,9 +326,14 @@ export class KintoRecords<T extends object> {
     for (const write of writes) assertRecordId(write.id);
     for (let start = 0; start < writes.length; start += KINTO_BATCH_LIMIT) {
       const chunk = writes.slice(start, start + KINTO_BATCH_LIMIT);
-      const responses = (await this.collection().batch((b) => {
-        for (const write of chunk) void this.queue(b, write);
-      })) as Array<{ status: number; path: string; body?: { message?: string } }>;
+      const send = async () =>
+        (await this.collection().batch((b) => {
+          for (const write of chunk) void this.queue(b, write);
+        })) as Array<{ status: number; path: string; body?: { message?: string } }>;
+      let responses = await send();
+      // Every sub-request refused for want of the bucket or collection: none was applied, so all are sent again.
+      const orphaned = (r: { status: number; body?: unknown }) => lostParent({ response: r, data: r.body });
+      if (responses.length > 0 && responses.every(orphaned) && (await this.kinto.repair())) responses = await send();
       if (!Array.isArray(responses) || responses.length !== chunk.length) {
         throw new KintoBatchError(`Kinto answered ${responses?.length} responses to ${chunk.length} requests`);
       }

@@ -145,7 +145,14 @@ class HttpError extends Error {
 }
 
 const invalid = (message: string, details?: unknown) => new HttpError(400, 107, 'Invalid parameters', message, details);
-const notFound = () => new HttpError(404, 111, 'Not Found', 'The resource you are looking for could not be found.');
+const notFound = (resourceName?: string, id?: string) =>
+  new HttpError(
+    404,
+    111,
+    'Not Found',
+    'The resource you are looking for could not be found.',
+    resourceName ? { id, resource_name: resourceName } : undefined,
+  );
 
 function parseValue(raw: string): Json {
   try {
@@ -815,11 +822,12 @@ export class KintoDouble {
     cid: string,
   ): { bucket: BucketState; collection: CollectionState } {
     const bucket = this.buckets.get(bid);
-    if (!bucket) throw principals.includes('system.Authenticated') ? notFound() : this.denied(principals);
+    // Kinto names the missing parent in `details`.
+    if (!bucket) throw principals.includes('system.Authenticated') ? notFound('bucket', bid) : this.denied(principals);
     const collection = bucket.collections.get(cid);
     if (!collection) {
       const bp = bucket.object.permissions;
-      throw this.allowed(principals, bp.read, bp.write) ? notFound() : this.denied(principals);
+      throw this.allowed(principals, bp.read, bp.write) ? notFound('collection', cid) : this.denied(principals);
     }
     return { bucket, collection };
   }

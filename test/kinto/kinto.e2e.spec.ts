@@ -149,6 +149,52 @@ describe('STORE=kinto end to end (Kinto double)', () => {
     });
   });
 
+  it('answers 503 with Retry-After while Kinto is down, public check and admin API alike, then recovers', async () => {
+    await t.insertDossiers([dossierRow({ dossierId: 4518237 })]);
+    await runJob('validity-check');
+    double.stop();
+    try {
+      const publicCheck = await check(4518237, '1998-03-07');
+      expect(publicCheck.statusCode).toBe(503);
+      expect(publicCheck.headers['retry-after']).toBe('10');
+      const admin = await t.app.inject({
+        method: 'GET',
+        url: '/api/admin/jobs?job=validity-check',
+        headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+      });
+      expect(admin.statusCode).toBe(503);
+      expect(admin.headers['retry-after']).toBe('10');
+    } finally {
+      double.resume();
+    }
+    expect((await check(4518237, '1998-03-07')).json().status).toBe('valid');
+  });
+
+  it('survives Kinto going away in the middle of a job started through the admin API', async () => {
+    await t.insertDossiers([dossierRow({ dossierId: 4518237 })]);
+    const auth = { authorization: `Bearer ${ADMIN_TOKEN}` };
+    // Kinto goes down once the job reads its first keys: its writes, its final state and its lock release all fail.
+    double.onRequest = (request) => {
+      if (request.path.includes('/validity_keys/')) double.stop();
+    };
+    const started = await t.app.inject({ method: 'POST', url: '/api/admin/jobs/validity-check/start', headers: auth });
+    expect(started.statusCode).toBe(202);
+    await new Promise((r) => setTimeout(r, 500));
+    double.onRequest = null;
+    double.resume();
+    // Still serving, and the job can run again once its lease is released or expired.
+    expect((await t.app.inject({ method: 'GET', url: '/api/readiness' })).statusCode).toBe(200);
+  });
+
+  it('creates the bucket and its collections again when Kinto restarted empty', async () => {
+    await t.insertDossiers([dossierRow({ dossierId: 4518237 })]);
+    await runJob('validity-check');
+    double.wipe();
+    expect((await check(4518237, '1998-03-07')).json().status).toBe('invalid');
+    expect(await runJob('validity-check')).toMatchObject({ status: 'succeeded' });
+    expect((await check(4518237, '1998-03-07')).json().status).toBe('valid');
+  });
+
   it('lists the runs through the admin API and reports Kinto in the readiness check', async () => {
     await runJob('validity-check');
     const runs = await t.app.inject({
