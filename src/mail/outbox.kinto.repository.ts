@@ -100,6 +100,7 @@ const STALE_CLAIM_MS = 60_000;
 export class KintoOutboxRepository extends OutboxRepository {
   private readonly records: KintoRecords<OutboxRecord>;
   private readonly claims: KintoRecords<ClaimRecord>;
+  private known: Promise<Set<string>> | null = null;
 
   constructor(kinto: KintoConnection) {
     super();
@@ -107,12 +108,34 @@ export class KintoOutboxRepository extends OutboxRepository {
     this.claims = new KintoRecords(kinto, 'claims');
   }
 
+  /** Forgets which mails are known to exist. */
+  dropCache(): void {
+    this.known = null;
+  }
+
+  /**
+   * Creates each mail with `If-None-Match: *`, except those already known to exist: the ids of the outbox are read
+   * once (a few pages), then kept up to date with every creation. A mail queued meanwhile by another instance is
+   * still created once (its creation answers 412), only at the cost of one request. Without this, a steady-state
+   * alert run sent every mail again to be refused, 1.3 s per batch of 25 on Kinto with PostgreSQL.
+   */
   async addIfAbsent(entries: NewOutboxEntry[]): Promise<string[]> {
+    if (entries.length === 0) return [];
+    this.known ??= this.records.all({ fields: ['state'] }).then(
+      (records) => new Set(records.map((r) => r.id)),
+      (error: unknown) => {
+        this.known = null;
+        throw error;
+      },
+    );
+    const known = await this.known;
+    const fresh = entries.filter((e) => !known.has(outboxId(e.dedupeKey)));
     const statuses = await this.records.batch(
-      entries.map((e) => ({ method: 'PUT', id: outboxId(e.dedupeKey), data: toRecord(e), ifNoneMatch: true })),
+      fresh.map((e) => ({ method: 'PUT', id: outboxId(e.dedupeKey), data: toRecord(e), ifNoneMatch: true })),
       [412],
     );
-    return entries.filter((_, i) => statuses[i] === 201).map((e) => e.dedupeKey);
+    for (const e of fresh) known.add(outboxId(e.dedupeKey));
+    return fresh.filter((_, i) => statuses[i] === 201).map((e) => e.dedupeKey);
   }
 
   /**
