@@ -151,7 +151,7 @@ export class KintoJobLock extends JobLock implements OnApplicationShutdown {
     const holder = `${this.instance}#${randomUUID()}`;
     const lease = await this.writeLease(job, (latest?.generation ?? 0) + 1, holder, this.now() + this.options.ttlMs);
     if (lease === 'lost') return null;
-    if (lease === 'unknown') throw new Error(`${job}: Kinto did not answer the lock request`);
+    if (lease === 'unknown') throw new Error(`${job}: the lock request failed or got no answer from Kinto`);
     if (latest) {
       if (latest.holder) {
         this.logger.warn(`${job}: took over the lock of ${latest.holder}, expired at ${iso(latest.expires_at)}`);
