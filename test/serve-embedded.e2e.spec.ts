@@ -151,9 +151,11 @@ describe('wif serve on the embedded demo with STORE=kinto', () => {
       expect(served.output()).toContain('EMBEDDED DEMO MODE');
       const token = readFileSync(join(dataDir, 'admin-token'), 'utf8').trim();
       // Printed once, right after the listening line.
-      await waitFor(async () => (served.output().includes(token) ? true : undefined));
+      await waitFor(() => Promise.resolve(served.output().includes(token) ? true : undefined));
       // The first full validity run writes its checks into Kinto.
-      await waitFor(async () => (double.storedRecords('wif_public', 'validity_keys').length > 0 ? true : undefined));
+      await waitFor(() =>
+        Promise.resolve(double.storedRecords('wif_public', 'validity_keys').length > 0 ? true : undefined),
+      );
       const runs = await fetch(`http://127.0.0.1:${port}/api/admin/jobs?job=validity-check`, {
         headers: { authorization: `Bearer ${token}` },
       });
