@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { KintoDouble } from './kinto/kinto-double';
 
 const WIF = join(__dirname, '..', 'dist', 'cli', 'wif.js');
 
@@ -128,6 +129,73 @@ describe('wif serve on the embedded default (PGlite)', () => {
       child.kill('SIGTERM');
       expect(await exited).toBe(0);
       rmSync(plain, { recursive: true, force: true });
+    }
+  }, 120_000);
+});
+
+describe('wif serve when the start fails', () => {
+  it('exits non-zero with the reason even though the embedded database is already open', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'wif-serve-fail-'));
+    // Nothing listens on this port: the Kinto check at start fails after the embedded database was opened.
+    const closed = await freePort();
+    const child = spawn(process.execPath, [WIF, 'serve'], {
+      env: {
+        PATH: process.env.PATH ?? '',
+        DATA_DIR: dataDir,
+        API_PORT: String(await freePort()),
+        STORE: 'kinto',
+        KINTO_URL: `http://127.0.0.1:${closed}/v1`,
+        KINTO_AUTH: 'wif:wif-secret',
+        DEMO_SEED_DOSSIERS: '0',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+    try {
+      // Bounded by the test's timeout: before the fix the process stayed alive.
+      const code = await new Promise<number | null>((resolve) => child.once('close', resolve));
+      expect(code).toBe(1);
+      expect(output).toContain(`Cannot use the Kinto server at KINTO_URL=http://127.0.0.1:${closed}/v1`);
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  }, 30_000);
+});
+
+describe('wif serve on the embedded demo with STORE=kinto', () => {
+  it('seeds the demo and creates the admin token as the default store does, the results going to Kinto', async () => {
+    const double = await KintoDouble.start({ users: { wif: 'wif-secret' } });
+    const dataDir = mkdtempSync(join(tmpdir(), 'wif-serve-kinto-'));
+    const port = await freePort();
+    const served = await serve({
+      DATA_DIR: dataDir,
+      API_PORT: String(port),
+      DEMO_SEED_DOSSIERS: '50',
+      LOG_LEVEL: 'log',
+      STORE: 'kinto',
+      KINTO_URL: double.url,
+      KINTO_AUTH: 'wif:wif-secret',
+    });
+    try {
+      expect(served.output()).toContain('EMBEDDED DEMO MODE');
+      const token = readFileSync(join(dataDir, 'admin-token'), 'utf8').trim();
+      // Printed once, right after the listening line.
+      await waitFor(() => Promise.resolve(served.output().includes(token) ? true : undefined));
+      // The first full validity run writes its checks into Kinto.
+      await waitFor(() =>
+        Promise.resolve(double.storedRecords('wif_public', 'validity_keys').length > 0 ? true : undefined),
+      );
+      const runs = await fetch(`http://127.0.0.1:${port}/api/admin/jobs?job=validity-check`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
+      expect(runs.status).toBe(200);
+    } finally {
+      expect(await served.stop()).toBe(0);
+      await double.close();
+      rmSync(dataDir, { recursive: true, force: true });
     }
   }, 120_000);
 });

@@ -35,35 +35,47 @@ function filters(filter: AlertFilter): KintoFilters {
 }
 
 const ORDER = ['ds_key', 'alert_type'];
-// ds_keys per `in_ds_key` read, to keep URLs short.
-const KEYS_PER_READ = 50;
 
 /**
- * Alerts on Kinto. Saving a batch reads the dossiers' stored alerts, then writes only what changed: new alerts with
- * `If-None-Match: *`, refreshed, reopened and resolved ones with `If-Match` on the version read. The alert job holds
- * its lock while it writes, so a 412 means the lock was lost: the run fails rather than overwrite, and the next run
- * redoes the same window (every write is idempotent).
+ * Alerts on Kinto. Saving a batch compares the evaluations with the stored alerts, then writes only what changed:
+ * new alerts with `If-None-Match: *`, refreshed, reopened and resolved ones with a PATCH. The stored alerts are read
+ * once per run (all of them, a few pages) rather than once per batch: every Kinto request costs tens of milliseconds
+ * whatever its size, and the alert job is their only writer, under its lock, one run at a time. PATCHes carry no
+ * `If-Match`: Kinto does not check it atomically, so it would not protect more than the lock already does.
  */
 @Injectable()
 export class KintoAlertRepository extends AlertRepository {
   private readonly records: KintoRecords<AlertRecord>;
+  /** The stored alerts as of the run `at`, kept up to date with this repository's own writes. */
+  private mirror: { at: number; records: Map<string, AlertRecord & { id: string }> } | null = null;
 
   constructor(kinto: KintoConnection) {
     super();
     this.records = new KintoRecords(kinto, 'alerts');
   }
 
+  /** Forgets what was read: the next save reads the collection again. */
+  dropCache(): void {
+    this.mirror = null;
+  }
+
+  private async stored(at: number): Promise<Map<string, AlertRecord & { id: string }>> {
+    if (this.mirror?.at !== at) {
+      const records = new Map<string, AlertRecord & { id: string }>();
+      for (const record of await this.records.all()) records.set(record.id, record);
+      this.mirror = { at, records };
+    }
+    return this.mirror.records;
+  }
+
   async saveEvaluations(evaluations: DossierAlerts[], at: Date): Promise<SaveOutcome> {
     if (evaluations.length === 0) return { changed: 0, resolved: 0 };
     const stamp = at.getTime();
-    const dsKeys = [...new Set(evaluations.map((e) => e.dsKey))];
-    const stored = new Map<string, Stored<AlertRecord>>();
-    for (let i = 0; i < dsKeys.length; i += KEYS_PER_READ) {
-      for (const record of await this.records.all({ filters: { in_ds_key: dsKeys.slice(i, i + KEYS_PER_READ) } })) {
-        stored.set(record.id, record);
-      }
-    }
+    const dsKeys = new Set(evaluations.map((e) => e.dsKey));
+    const all = await this.stored(stamp);
+    const stored = new Map([...all].filter(([, record]) => dsKeys.has(record.ds_key)));
     const writes: BatchWrite[] = [];
+    const after = new Map<string, AlertRecord & { id: string }>();
     let changed = 0;
     let resolved = 0;
     const raised = new Set<string>();
@@ -84,25 +96,36 @@ export class KintoAlertRepository extends AlertRepository {
           updated_at: stamp,
         };
         writes.push({ method: 'PUT', id, data, ifNoneMatch: true });
+        after.set(id, { ...data, id });
         changed += 1;
       } else if (existing.status === 'resolved' || !sameRefreshed(existing, next)) {
         const changes: Partial<AlertRecord> = { ...next, resolved_at: null, status: 'open', updated_at: stamp };
-        writes.push({ method: 'PATCH', id, data: changes, ifMatch: existing.last_modified });
+        writes.push({ method: 'PATCH', id, data: changes });
+        after.set(id, { ...existing, ...changes });
         changed += 1;
       }
     }
     for (const record of stored.values()) {
       if (record.status === 'open' && !raised.has(record.id)) {
         const changes: Partial<AlertRecord> = { resolved_at: stamp, status: 'resolved', updated_at: stamp };
-        writes.push({ method: 'PATCH', id: record.id, data: changes, ifMatch: record.last_modified });
+        writes.push({ method: 'PATCH', id: record.id, data: changes });
+        after.set(record.id, { ...record, ...changes });
         resolved += 1;
       }
     }
-    await this.records.batch(writes);
+    try {
+      await this.records.batch(writes);
+    } catch (error) {
+      // Some writes may have gone through: read again next time.
+      this.mirror = null;
+      throw error;
+    }
+    for (const [id, record] of after) all.set(id, record);
     return { changed, resolved };
   }
 
   async deleteAll(): Promise<number> {
+    this.mirror = null;
     const all = await this.records.all({ fields: ['ds_key'] });
     const statuses = await this.records.batch(
       all.map((r) => ({ method: 'DELETE', id: r.id })),

@@ -44,7 +44,10 @@ export class HttpExceptionFilter implements ExceptionFilter {
           : exception.message;
       return { status, message: FRENCH_BY_STATUS[status]?.(oneLine(raw)) ?? oneLine(raw) };
     }
-    if (exception instanceof DomainError) return { status: exception.status, message: exception.publicMessage };
+    if (exception instanceof DomainError) {
+      if (exception.status >= 500) this.logger.warn(`${exception.constructor.name}: ${exception.message}`);
+      return { status: exception.status, message: exception.publicMessage };
+    }
     // Fastify's own client errors (bad JSON body, payload too large) carry a 4xx statusCode.
     const statusCode = (exception as { statusCode?: number })?.statusCode;
     if (typeof statusCode === 'number' && statusCode >= 400 && statusCode < 500) {

@@ -27,6 +27,18 @@ describe('loadConfig', () => {
     expect(config.pureEmbedded).toBe(true);
   });
 
+  it('seeds the embedded demo whatever the store: STORE=kinto without a database URL is the demo too', () => {
+    const kinto = loadConfig({ STORE: 'kinto', KINTO_URL: 'http://localhost:8888/v1', KINTO_AUTH: 'u:p' });
+    expect(kinto.pureEmbedded).toBe(true);
+    const real = loadConfig({
+      STORE: 'kinto',
+      KINTO_URL: 'http://k/v1',
+      KINTO_AUTH: 'u:p',
+      DATABASE_URL: 'postgres://u@h/db',
+    });
+    expect(real.pureEmbedded).toBe(false);
+  });
+
   it('lets the environment win for every setting, crons and recipients included (B21)', () => {
     const config = loadConfig({
       API_PORT: '8080',

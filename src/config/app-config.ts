@@ -35,7 +35,7 @@ export class AppConfig {
   readonly aggregatorDatabaseUrl: string | null;
   readonly dataDir: string;
   readonly store: StorageMode;
-  readonly kinto: { url: string | null; auth: string | null; bucket: string };
+  readonly kinto: { url: string | null; auth: string | null; bucket: string; lookupSecret: string | null };
   readonly demoSeedDossiers: number;
   readonly schedulerEnabled: boolean;
   readonly crons: Record<
@@ -112,7 +112,12 @@ export class AppConfig {
     this.aggregatorDatabaseUrl = env.AGGREGATOR_DATABASE_URL ?? null;
     this.dataDir = resolve(env.DATA_DIR);
     this.store = env.STORE as StorageMode;
-    this.kinto = { url: env.KINTO_URL ?? null, auth: env.KINTO_AUTH ?? null, bucket: env.KINTO_BUCKET };
+    this.kinto = {
+      url: env.KINTO_URL ?? null,
+      auth: env.KINTO_AUTH ?? null,
+      bucket: env.KINTO_BUCKET,
+      lookupSecret: env.KINTO_LOOKUP_SECRET ?? null,
+    };
     this.demoSeedDossiers = env.DEMO_SEED_DOSSIERS;
     this.schedulerEnabled = env.SCHEDULER_ENABLED;
     this.crons = {
@@ -189,13 +194,12 @@ export class AppConfig {
   }
 
   /**
-   * Neither DATABASE_URL nor AGGREGATOR_DATABASE_URL: everything lives in the embedded PGlite database. Not with
-   * SOURCE=ds-api, whose tables hold real imported dossiers that demo data must never mix with.
+   * Neither DATABASE_URL nor AGGREGATOR_DATABASE_URL: the dossiers live in the embedded PGlite database (the demo).
+   * The results may still go to Kinto (STORE=kinto): the demo is seeded and its admin token created all the same.
+   * Not with SOURCE=ds-api, whose tables hold real imported dossiers that demo data must never mix with.
    */
   get pureEmbedded(): boolean {
-    return (
-      !this.databaseUrl && !this.aggregatorDatabaseUrl && this.store === 'postgres' && this.source === 'aggregator'
-    );
+    return !this.databaseUrl && !this.aggregatorDatabaseUrl && this.source === 'aggregator';
   }
 
   get pgliteDir(): string {

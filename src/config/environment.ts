@@ -148,6 +148,11 @@ export class EnvironmentVariables {
   @Matches(/^[^:]+:.+$/, { message: 'KINTO_AUTH must be user:password' })
   KINTO_AUTH?: string;
   @Matches(URL_SEGMENT) KINTO_BUCKET = 'wif_public';
+  /** Keys the ids of the validity checks on Kinto (derived from KINTO_AUTH when unset). */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^\S{16,}$/, { message: 'KINTO_LOOKUP_SECRET must be at least 16 characters without spaces' })
+  KINTO_LOOKUP_SECRET?: string;
   @Transform(toInt) @IsInt() @Min(0) DEMO_SEED_DOSSIERS = 5000;
 
   @Transform(toBool) @IsBoolean() SCHEDULER_ENABLED = true;
@@ -240,6 +245,7 @@ const OPTIONAL = [
   'MAIL_PASSWORD',
   'KINTO_URL',
   'KINTO_AUTH',
+  'KINTO_LOOKUP_SECRET',
   'NODE_ENV',
   'METRICS_PORT',
   'SENTRY_DSN',

@@ -2,7 +2,7 @@ import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import KintoClient from 'kinto-http';
 import { HealthService } from '../health/health.service';
 import { KINTO_COLLECTIONS, KintoConnection } from './kinto-client.provider';
-import { kintoStatus } from './kinto-records';
+import { kintoStatus, lostParent } from './kinto-records';
 
 /** Principals that would open our data beyond the service account. */
 const PUBLIC_PRINCIPALS = ['system.Everyone', 'system.Authenticated'];
@@ -63,6 +63,10 @@ export async function bootstrapKinto(kinto: KintoConnection, logger: Logger): Pr
         'kinto.record_read_principals) — validity checks hold birth dates',
     );
   }
+  kinto.onRepair(async () => {
+    logger.warn(`Kinto at ${url} no longer has the bucket ${bucket} or its collections: creating them again`);
+    await bootstrapKinto(kinto, logger);
+  });
   logger.log(
     `Kinto ${hello.project_version ?? ''} at ${url}: bucket ${bucket} ready (${KINTO_COLLECTIONS.length} collections, ` +
       `private to ${hello.user.id})`,
@@ -145,7 +149,12 @@ export class KintoBootstrapService implements OnModuleInit {
   async onModuleInit(): Promise<void> {
     await bootstrapKinto(this.kinto, this.logger);
     this.health.addProbe('kinto', async () => {
-      await this.kinto.client.bucket(this.kinto.bucket).getData();
+      try {
+        await this.kinto.client.bucket(this.kinto.bucket).getData();
+      } catch (error) {
+        // A server that lost our bucket is repaired here too, not only on the next write.
+        if (!lostParent(error) || !(await this.kinto.repair())) throw error;
+      }
     });
   }
 }

@@ -1,5 +1,7 @@
+import { createHmac } from 'node:crypto';
 import { Provider } from '@nestjs/common';
 import KintoClient, { Collection } from 'kinto-http';
+import { StoreUnavailableError } from '../common/store-unavailable';
 import { AppConfig } from '../config/app-config';
 
 /** Bucket, collection and record ids Kinto accepts (its `NameGenerator` / `RelaxedUUID` pattern). */
@@ -7,7 +9,9 @@ export const KINTO_ID = /^[a-zA-Z0-9][a-zA-Z0-9_-]*$/;
 
 /**
  * The collections of the bucket. The first four are the seed's; the others hold what the repositories need beyond
- * them (job bookkeeping, the mail outbox).
+ * them (job bookkeeping, the mail outbox, and `claims`: one record per decision only one instance may take, such as
+ * a mail's attempt, created with `If-None-Match: *`; `validity_keys`: where each ds_key's check is, see the validity
+ * check repository).
  */
 export const KINTO_COLLECTIONS = [
   'monthly_reports',
@@ -17,6 +21,8 @@ export const KINTO_COLLECTIONS = [
   'job_runs',
   'job_locks',
   'mail_outbox',
+  'claims',
+  'validity_keys',
 ] as const;
 export type KintoCollectionName = (typeof KINTO_COLLECTIONS)[number];
 
@@ -35,6 +41,8 @@ export interface KintoSettings {
   bucket: string;
   timeoutMs: number;
   pageSize: number;
+  /** Keys the validity checks' record ids; derived from the credentials when absent (KINTO_LOOKUP_SECRET). */
+  lookupSecret?: string;
 }
 
 /**
@@ -83,32 +91,42 @@ export function kintoSettings(
     bucket,
     timeoutMs: overrides.timeoutMs ?? KINTO_TIMEOUT_MS,
     pageSize: overrides.pageSize ?? KINTO_PAGE_SIZE,
+    ...(config.kinto.lookupSecret ? { lookupSecret: config.kinto.lookupSecret } : {}),
   };
 }
 
 type FetchFunction = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
 
+/** Kinto's answers that mean "not now" rather than "no": its storage is down, or a proxy found no server. */
+const UNAVAILABLE_STATUSES = [502, 503, 504];
+
 /**
  * Node 20's own fetch, with a deadline that really aborts the request. kinto-http 5 uses `globalThis.fetch` unless
  * given `fetchFunc` (node-fetch is only loaded for its `Headers` class), and its own `timeout` option rejects the
- * promise but leaves the socket open.
+ * promise but leaves the socket open. No answer, or a 502–504, is a `StoreUnavailableError` (503 to our clients).
  */
 export function fetchWithDeadline(timeoutMs: number, fetchImpl: FetchFunction = globalThis.fetch): FetchFunction {
   return async (input, init) => {
+    const method = init?.method ?? 'GET';
+    const target = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+    const where = `${method} ${target.replace(/\?.*$/, '')}`;
+    let response: Response;
     try {
-      return await fetchImpl(input, { ...init, signal: AbortSignal.timeout(timeoutMs) });
+      response = await fetchImpl(input, { ...init, signal: AbortSignal.timeout(timeoutMs) });
     } catch (error) {
-      const method = init?.method ?? 'GET';
-      const target = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
-      const where = `${method} ${target.replace(/\?.*$/, '')}`;
       // Duck-typed: fetch errors (DOMException, undici's TypeError) may come from another realm than ours.
       const failure = error as { name?: unknown; cause?: { message?: unknown } } | null;
       if (failure?.name === 'TimeoutError') {
-        throw new Error(`Kinto did not answer within ${timeoutMs} ms (${where})`, { cause: error });
+        throw new StoreUnavailableError(`Kinto did not answer within ${timeoutMs} ms (${where})`, { cause: error });
       }
       const cause = typeof failure?.cause?.message === 'string' ? `: ${failure.cause.message}` : '';
-      throw new Error(`Kinto unreachable (${where})${cause}`, { cause: error });
+      throw new StoreUnavailableError(`Kinto unreachable (${where})${cause}`, { cause: error });
     }
+    if (UNAVAILABLE_STATUSES.includes(response.status)) {
+      await response.body?.cancel();
+      throw new StoreUnavailableError(`Kinto answered HTTP ${response.status} (${where})`);
+    }
+    return response;
   };
 }
 
@@ -130,6 +148,32 @@ export class KintoConnection {
     });
   }
 
+  private repairing: Promise<boolean> | null = null;
+  private repairer: (() => Promise<void>) | null = null;
+
+  /** What `repair` runs: the start's bootstrap, registered by it once it succeeded. */
+  onRepair(repairer: () => Promise<void>): void {
+    this.repairer = repairer;
+  }
+
+  /**
+   * Re-creates the bucket and its collections after the server lost them (a memory backend restarted empty, a
+   * database restored from an old dump). One repair at a time; true if it succeeded.
+   */
+  repair(): Promise<boolean> {
+    const repairer = this.repairer;
+    if (!repairer) return Promise.resolve(false);
+    this.repairing ??= repairer().then(
+      () => true,
+      () => false,
+    );
+    const done = this.repairing;
+    void done.finally(() => {
+      if (this.repairing === done) this.repairing = null;
+    });
+    return done;
+  }
+
   /** The status of a GET sent without credentials: how the server treats an anonymous visitor. */
   async anonymousStatus(path: string): Promise<number> {
     const response = await this.fetch(`${this.settings.url}${path}`, { headers: { Accept: 'application/json' } });
@@ -139,6 +183,15 @@ export class KintoConnection {
 
   get bucket(): string {
     return this.settings.bucket;
+  }
+
+  /**
+   * A keyed hash of a natural key, as a record id: the server's operators (and its logs, which print paths) cannot
+   * read the key back, e.g. a birth date. Keyed with KINTO_LOOKUP_SECRET, else with a key derived from KINTO_AUTH.
+   */
+  keyedId(prefix: string, key: string): string {
+    const secret = this.settings.lookupSecret ?? `kinto-lookup:${this.settings.user}:${this.settings.password}`;
+    return `${prefix}_${createHmac('sha256', secret).update(key).digest('hex').slice(0, 40)}`;
   }
 
   collection(name: KintoCollectionName): Collection {

@@ -40,29 +40,66 @@ const toRecord = (e: NewOutboxEntry): OutboxRecord => ({
 
 // Ids per `in_id` read, to keep URLs short.
 const IDS_PER_READ = 50;
-// A state change lost to a concurrent write of the same mail is retried this many times on the fresh version.
-const MAX_CONFLICTS = 5;
+/** Who took which attempt of a mail, and what it wrote (`claims` collection, id `claim-<mail id>-<attempts>`). */
+interface ClaimRecord {
+  mail: string;
+  attempts: number;
+  changes: Partial<OutboxRecord>;
+  claimed_at: number;
+}
+
+export const claimId = (mailId: string, attempts: number) => kintoId('claim', mailId, attempts);
+
+/** A claim whose mail still shows the claimed attempt this long after: its writer died in between, finish its work. */
+const STALE_CLAIM_MS = 60_000;
 
 /**
  * The outbox on Kinto. A mail's record id derives from its dedupe key and is created with `If-None-Match: *`, so a
- * mail exists once whatever the number of jobs or replicas queueing it; every state change is a PATCH with
- * `If-Match` on the version read while it was still `to_send`, so two replicas can never both mark it sent.
+ * mail exists once whatever the number of jobs or replicas queueing it. Every state change first creates the claim
+ * of the mail's current attempt with `If-None-Match: *`: only its creator writes the change, so two replicas can
+ * never both mark a mail sent. (`If-Match` would not do: Kinto checks it with a plain read before writing, and two
+ * overlapping PATCHes with the same version both succeeded in every try on its PostgreSQL storage.)
  */
 @Injectable()
 export class KintoOutboxRepository extends OutboxRepository {
   private readonly records: KintoRecords<OutboxRecord>;
+  private readonly claims: KintoRecords<ClaimRecord>;
+  private known: Promise<Set<string>> | null = null;
 
   constructor(kinto: KintoConnection) {
     super();
     this.records = new KintoRecords(kinto, 'mail_outbox');
+    this.claims = new KintoRecords(kinto, 'claims');
   }
 
+  /** Forgets which mails are known to exist. */
+  dropCache(): void {
+    this.known = null;
+  }
+
+  /**
+   * Creates each mail with `If-None-Match: *`, except those already known to exist: the ids of the outbox are read
+   * once (a few pages), then kept up to date with every creation. A mail queued meanwhile by another instance is
+   * still created once (its creation answers 412), only at the cost of one request. Without this, a steady-state
+   * alert run sent every mail again to be refused, 1.3 s per batch of 25 on Kinto with PostgreSQL.
+   */
   async addIfAbsent(entries: NewOutboxEntry[]): Promise<string[]> {
+    if (entries.length === 0) return [];
+    this.known ??= this.records.all({ fields: ['state'] }).then(
+      (records) => new Set(records.map((r) => r.id)),
+      (error: unknown) => {
+        this.known = null;
+        throw error;
+      },
+    );
+    const known = await this.known;
+    const fresh = entries.filter((e) => !known.has(outboxId(e.dedupeKey)));
     const statuses = await this.records.batch(
-      entries.map((e) => ({ method: 'PUT', id: outboxId(e.dedupeKey), data: toRecord(e), ifNoneMatch: true })),
+      fresh.map((e) => ({ method: 'PUT', id: outboxId(e.dedupeKey), data: toRecord(e), ifNoneMatch: true })),
       [412],
     );
-    return entries.filter((_, i) => statuses[i] === 201).map((e) => e.dedupeKey);
+    for (const e of fresh) known.add(outboxId(e.dedupeKey));
+    return fresh.filter((_, i) => statuses[i] === 201).map((e) => e.dedupeKey);
   }
 
   /**
@@ -93,16 +130,26 @@ export class KintoOutboxRepository extends OutboxRepository {
   }
 
   markSent(id: string, messageId: string, at: Date): Promise<boolean> {
-    return this.finish(id, { state: 'sent', message_id: messageId, processed_at: at.getTime(), next_attempt_at: null });
+    return this.finish(id, at, {
+      state: 'sent',
+      message_id: messageId,
+      processed_at: at.getTime(),
+      next_attempt_at: null,
+    });
   }
 
   markBlocked(id: string, at: Date, reason: string): Promise<boolean> {
-    return this.finish(id, { state: 'blocked', processed_at: at.getTime(), last_error: reason, next_attempt_at: null });
+    return this.finish(id, at, {
+      state: 'blocked',
+      processed_at: at.getTime(),
+      last_error: reason,
+      next_attempt_at: null,
+    });
   }
 
   recordFailure(id: string, failure: FailedAttempt): Promise<boolean> {
     const exhausted = failure.nextAttemptAt === null;
-    return this.finish(id, {
+    return this.finish(id, failure.at, {
       state: exhausted ? 'failed' : 'to_send',
       attempts: failure.attempts,
       last_error: failure.error,
@@ -147,17 +194,29 @@ export class KintoOutboxRepository extends OutboxRepository {
   }
 
   /**
-   * Changes a mail still `to_send`, conditional on the version read. A 412 means another write came first: if the
-   * mail is still waiting (e.g. a failure recorded by another replica) the change is retried on the new version,
-   * otherwise it has changed hands and we report false.
+   * Changes a mail still `to_send`: the writer is whoever creates the claim of the attempt read. The loser reports
+   * false (the mail changed hands). A claim whose change never reached the mail (its writer stopped in between) is
+   * completed by the next writer once it is clearly stale.
    */
-  private async finish(id: string, changes: Partial<OutboxRecord>): Promise<boolean> {
+  private async finish(id: string, at: Date, changes: Partial<OutboxRecord>): Promise<boolean> {
     if (!KINTO_ID.test(id) || /batch/i.test(id)) return false;
-    for (let attempt = 0; attempt < MAX_CONFLICTS; attempt++) {
-      const current = await this.records.get(id);
-      if (!current || current.state !== 'to_send') return false;
-      if (await this.records.patch(id, changes, current.last_modified)) return true;
+    const current = await this.records.get(id);
+    if (!current || current.state !== 'to_send') return false;
+    const claim = claimId(id, current.attempts);
+    const won = await this.claims.create(claim, {
+      mail: id,
+      attempts: current.attempts,
+      changes,
+      claimed_at: at.getTime(),
+    });
+    if (won) {
+      await this.records.patch(id, changes);
+      return true;
     }
-    throw new Error(`mail ${id}: still contended after ${MAX_CONFLICTS} attempts`);
+    const existing = await this.claims.get(claim);
+    if (existing && existing.claimed_at + STALE_CLAIM_MS < at.getTime()) {
+      await this.records.patch(id, existing.changes);
+    }
+    return false;
   }
 }

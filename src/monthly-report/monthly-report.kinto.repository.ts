@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { YearMonth } from '../common/paris-time';
 import { KintoConnection } from '../kinto/kinto-client.provider';
-import { KintoRecords, kintoId } from '../kinto/kinto-records';
+import { KintoRecords, contentHash, kintoId } from '../kinto/kinto-records';
 import { GroupKey, MonthlyReportRepository } from './monthly-report.repository';
 import { sortCountries } from './monthly-report.rules';
 import { CategoryKey, MonthCounts, MonthlyReport } from './monthly-report.types';
@@ -17,8 +17,10 @@ interface MonthlyReportRecord {
   report: MonthlyReport;
   /** The report's category counts, kept apart so that yearly totals read them alone (`_fields=month,counts`). */
   counts: Record<CategoryKey, number>;
-  /** Epoch ms. */
+  /** Epoch ms of the run that last changed it. */
   built_at: number;
+  /** Content hash of everything but `built_at`: a rebuild that finds the same report writes nothing. */
+  hash: string;
 }
 
 // A Record so that the compiler notices a new category.
@@ -47,43 +49,75 @@ function toReport(record: Pick<MonthlyReportRecord, 'report'>): MonthlyReport {
 @Injectable()
 export class KintoMonthlyReportRepository extends MonthlyReportRepository {
   private readonly records: KintoRecords<MonthlyReportRecord>;
+  /**
+   * What is stored (id → hash, period), read once per run (`builtAt`): a full run rebuilds every month since 2018,
+   * and one listing of the hashes costs a few requests where a read per month would cost a hundred.
+   */
+  private stored: { at: number; byId: Map<string, { hash: string; year: number; month: number }> } | null = null;
 
   constructor(kinto: KintoConnection) {
     super();
     this.records = new KintoRecords(kinto, 'monthly_reports');
   }
 
+  /** Forgets what was read: the next rebuild lists the collection again. */
+  dropCache(): void {
+    this.stored = null;
+  }
+
+  private async storedHashes(at: number) {
+    if (this.stored?.at !== at) {
+      const byId = new Map<string, { hash: string; year: number; month: number }>();
+      for (const r of await this.records.all({ fields: ['hash', 'year', 'month'] })) {
+        byId.set(r.id, { hash: r.hash, year: r.year, month: r.month });
+      }
+      this.stored = { at, byId };
+    }
+    return this.stored.byId;
+  }
+
   /**
-   * Kinto has no transaction across requests: the month's reports are written first (PUT by id, so a rebuild
+   * Kinto has no transaction across requests: the month's changed reports are written first (PUT by id, so a rebuild
    * overwrites), and only then the groups that no longer have a report are deleted. A reader meanwhile sees the old
    * or the new report of each group, never an empty month; a failed run leaves a state the next run repairs.
    */
   async replaceMonth(month: YearMonth, reports: MonthlyReport[], builtAt: Date): Promise<void> {
     const stray = reports.find((r) => r.year !== month.year || r.month !== month.month);
     if (stray) throw new Error(`Report of ${stray.year}-${stray.month} stored as ${month.year}-${month.month}`);
+    const stored = await this.storedHashes(builtAt.getTime());
     const ids = new Set<string>();
-    await this.records.batch(
-      reports.map((report) => {
-        const id = monthlyReportId(month, report.group);
-        ids.add(id);
-        const data: MonthlyReportRecord = {
-          year: month.year,
-          month: month.month,
-          group_id: report.group.id,
-          group_type: report.group.type,
-          group_label: report.group.label,
-          report,
-          counts: countsOf(report),
-          built_at: builtAt.getTime(),
-        };
-        return { method: 'PUT', id, data };
-      }),
-    );
-    const stored = await this.records.all({ filters: { year: month.year, month: month.month }, fields: ['group_id'] });
-    await this.records.batch(
-      stored.filter((r) => !ids.has(r.id)).map((r) => ({ method: 'DELETE', id: r.id, ifMatch: r.last_modified })),
-      [404, 412],
-    );
+    const writes: Array<{ method: 'PUT'; id: string; data: MonthlyReportRecord }> = [];
+    for (const report of reports) {
+      const id = monthlyReportId(month, report.group);
+      ids.add(id);
+      const content = {
+        year: month.year,
+        month: month.month,
+        group_id: report.group.id,
+        group_type: report.group.type,
+        group_label: report.group.label,
+        report,
+        counts: countsOf(report),
+      };
+      const hash = contentHash(content);
+      if (stored.get(id)?.hash === hash) continue;
+      writes.push({ method: 'PUT', id, data: { ...content, built_at: builtAt.getTime(), hash } });
+    }
+    const gone = [...stored]
+      .filter(([id, r]) => r.year === month.year && r.month === month.month && !ids.has(id))
+      .map(([id]) => id);
+    try {
+      await this.records.batch(writes);
+      await this.records.batch(
+        gone.map((id) => ({ method: 'DELETE', id })),
+        [404],
+      );
+    } catch (error) {
+      this.stored = null;
+      throw error;
+    }
+    for (const w of writes) stored.set(w.id, { hash: w.data.hash, year: month.year, month: month.month });
+    for (const id of gone) stored.delete(id);
   }
 
   /** One GET by id: the id is the period and the group. */

@@ -3,7 +3,7 @@ import { FixedClock } from '../../src/common/clock';
 import { KintoJobRunRepository } from '../../src/jobs/job-run.kinto.repository';
 import { bootstrapKinto } from '../../src/kinto/kinto-bootstrap.service';
 import { KintoConnection } from '../../src/kinto/kinto-client.provider';
-import { KintoJobLock } from '../../src/kinto/kinto-job-lock';
+import { KintoJobLock, lockId } from '../../src/kinto/kinto-job-lock';
 import { kintoId } from '../../src/kinto/kinto-records';
 import { KintoValidityCheckRepository } from '../../src/validity-check/validity-check.kinto.repository';
 import { silentLogger } from '../storage/kinto-backend';
@@ -55,11 +55,15 @@ describe('Kinto repositories on the wire', () => {
     const many = Array.from({ length: 60 }, (_, i) => check(100 + i));
     await checks.upsertMany(many, SYNCED);
 
-    expect(batches().map((b) => (b.body as { requests: unknown[] }).requests.length)).toEqual([25, 25, 10]);
+    // 60 checks, then their 60 keys.
+    expect(batches().map((b) => (b.body as { requests: unknown[] }).requests.length)).toEqual([25, 25, 10, 25, 25, 10]);
     const subs = double.batchSubRequests();
-    expect(subs).toHaveLength(60);
+    expect(subs).toHaveLength(120);
     expect(new Set(subs.map((s) => s.method))).toEqual(new Set(['PUT']));
-    expect(subs[0].path).toBe('/buckets/wif_public/collections/validity_checks/records/vc-14131-100');
+    const lookup = checks.lookupId(100, '1998-03-07');
+    expect(lookup).toMatch(/^vc_[0-9a-f]{40}$/);
+    expect(subs[0].path).toBe(`/buckets/wif_public/collections/validity_checks/records/${lookup}`);
+    expect(subs[60].path).toBe('/buckets/wif_public/collections/validity_keys/records/vk-14131-100');
     for (const sub of subs) {
       expect(sub.path).not.toMatch(/batch/i);
       // The credentials travel in the batch defaults, merged into each sub-request by the server.
@@ -68,7 +72,7 @@ describe('Kinto repositories on the wire', () => {
     }
     expect(subs[0].body).toEqual({
       data: {
-        id: 'vc-14131-100',
+        id: lookup,
         ds_key: '14131-100',
         dossier_id: 100,
         type: 'autorisation',
@@ -80,40 +84,77 @@ describe('Kinto repositories on the wire', () => {
         date_de_fin_apt: '2021-06-30',
         fin_apt: '2021-06-30',
         champs: check(100).champs,
-        synced_at: SYNCED.getTime(),
+        hash: expect.stringMatching(/^[\w-]{22}$/),
       },
     });
+    expect(subs[60].body).toEqual({
+      data: {
+        id: 'vk-14131-100',
+        ds_key: '14131-100',
+        check: lookup,
+        hash: (subs[0].body as { data: { hash: string } }).data.hash,
+        synced_at: SYNCED.getTime(),
+        fin_apt: '2021-06-30',
+      },
+    });
+  });
+
+  it('writes nothing for unchanged checks, and moves a check whose birth date changed', async () => {
+    await checks.upsertMany([check(1), check(2)], SYNCED);
+    double.clearRequests();
+    await checks.upsertMany([check(1), check(2)], new Date(SYNCED.getTime() + 3600_000));
+    expect(double.requests.map((r) => r.method)).toEqual(['GET']);
+    expect(double.requests[0].query.get('in_id')).toBe('"vk-14131-1","vk-14131-2"');
+
+    double.clearRequests();
+    await checks.upsertMany([check(1), check(2, { dateDeNaissance: '1998-03-08' })], SYNCED);
+    expect(double.batchSubRequests().map((s) => [s.method, s.path.replace(/^.*\/collections\//, '')])).toEqual([
+      ['PUT', `validity_checks/records/${checks.lookupId(2, '1998-03-08')}`],
+      ['PUT', 'validity_keys/records/vk-14131-2'],
+      ['DELETE', `validity_checks/records/${checks.lookupId(2, '1998-03-07')}`],
+    ]);
+    expect(await checks.findByDossierAndBirthDate(2, '1998-03-07')).toBeNull();
+    expect(await checks.findByDossierAndBirthDate(2, '1998-03-08')).toMatchObject({ dsKey: '14131-2' });
+  });
+
+  it('keeps no birth date in any record id', async () => {
+    await checks.upsertMany([check(4518237), introduction(4518238)], SYNCED);
+    const ids = [
+      ...double.storedRecords('wif_public', 'validity_checks'),
+      ...double.storedRecords('wif_public', 'validity_keys'),
+    ].map((r) => r.id);
+    expect(ids).toHaveLength(4);
+    for (const id of ids) expect(id).not.toMatch(/1998|03-?07/);
   });
 
   it('stores no fin_apt at all for an introduction, so that lt_fin_apt can never select it', async () => {
     await checks.upsertMany([introduction(7)], SYNCED);
     const [stored] = double.storedRecords('wif_public', 'validity_checks');
     expect(stored).not.toHaveProperty('fin_apt');
+    const [key] = double.storedRecords('wif_public', 'validity_keys');
+    expect(key).not.toHaveProperty('fin_apt');
   });
 
-  it('answers the public check with one filtered GET of at most one record', async () => {
+  it('answers the public check with one GET by id, whatever the number of checks', async () => {
     await checks.upsertMany([check(4518237)], SYNCED);
     double.clearRequests();
 
     await checks.findByDossierAndBirthDate(4518237, '1998-03-07');
+    await checks.findByDossierAndBirthDate(4518237, '1998-03-08');
 
-    expect(double.requests).toHaveLength(1);
-    const [get] = double.requests;
-    expect(get.method).toBe('GET');
-    expect(get.path).toBe(RECORDS);
-    expect(get.query.get('dossier_id')).toBe('4518237');
-    // JSON-quoted, so that the server compares strings whatever the value looks like.
-    expect(get.query.get('date_de_naissance')).toBe('"1998-03-07"');
-    expect(get.query.get('_limit')).toBe('1');
+    expect(double.requests.map((r) => [r.method, r.path, [...r.query.keys()]])).toEqual([
+      ['GET', `${RECORDS}/${checks.lookupId(4518237, '1998-03-07')}`, []],
+      ['GET', `${RECORDS}/${checks.lookupId(4518237, '1998-03-08')}`, []],
+    ]);
   });
 
-  it('expires with an lt_fin_apt filter, then deletes what it read with If-Match, skipping a record rewritten meanwhile', async () => {
+  it('expires with an lt_fin_apt filter on the keys, then deletes what it read with If-Match, skipping a key rewritten meanwhile', async () => {
     await checks.upsertMany([check(1, { finApt: '2021-06-01' }), check(2, { finApt: '2021-06-02' })], SYNCED);
     double.clearRequests();
     // Another run rewrites check 2 between the read and the deletes: it must survive.
     double.onRequest = (request) => {
       if (request.path === '/v1/batch') {
-        double.touchRecord('wif_public', 'validity_checks', 'vc-14131-2', { fin_apt: '2022-01-01' });
+        double.touchRecord('wif_public', 'validity_keys', 'vk-14131-2', { fin_apt: '2022-01-01' });
         double.onRequest = null;
       }
     };
@@ -122,15 +163,18 @@ describe('Kinto repositories on the wire', () => {
 
     const [list] = double.requests;
     expect(list.method).toBe('GET');
+    expect(list.path).toBe('/v1/buckets/wif_public/collections/validity_keys/records');
     expect(list.query.get('lt_fin_apt')).toBe('"2021-06-30"');
-    expect(list.query.get('_fields')).toBe('ds_key');
     const subs = double.batchSubRequests();
     expect(subs.map((s) => [s.method, s.path]).sort()).toEqual([
-      ['DELETE', '/buckets/wif_public/collections/validity_checks/records/vc-14131-1'],
-      ['DELETE', '/buckets/wif_public/collections/validity_checks/records/vc-14131-2'],
+      ['DELETE', `/buckets/wif_public/collections/validity_checks/records/${checks.lookupId(1, '1998-03-07')}`],
+      ['DELETE', '/buckets/wif_public/collections/validity_keys/records/vk-14131-1'],
+      ['DELETE', '/buckets/wif_public/collections/validity_keys/records/vk-14131-2'],
     ]);
-    for (const sub of subs) expect(sub.headers['if-match']).toMatch(/^"\d+"$/);
-    expect(double.storedRecord('wif_public', 'validity_checks', 'vc-14131-2')).toBeDefined();
+    for (const sub of subs.filter((s) => s.path.includes('/validity_keys/'))) {
+      expect(sub.headers['if-match']).toMatch(/^"\d+"$/);
+    }
+    expect(await checks.findByDossierAndBirthDate(2, '1998-03-07')).not.toBeNull();
   });
 
   it('follows Next-Page until the filtered set is read', async () => {
@@ -142,34 +186,52 @@ describe('Kinto repositories on the wire', () => {
 
     expect(await checks.deleteNotSyncedSince(new Date(SYNCED.getTime() + 1))).toBe(45);
 
-    const gets = double.requests.filter((r) => r.method === 'GET');
+    const gets = double.requests.filter((r) => r.method === 'GET' && r.path.includes('/validity_keys/'));
     expect(gets).toHaveLength(3);
     expect(gets[0].query.get('lt_synced_at')).toBe(String(SYNCED.getTime() + 1));
     expect(gets[0].query.get('_limit')).toBe('20');
     expect(gets[1].query.get('_token')).toBeTruthy();
     expect(gets[1].query.get('lt_synced_at')).toBe(String(SYNCED.getTime() + 1));
-    expect(batches()).toHaveLength(2);
+    expect(await checks.count()).toBe(0);
+    expect(double.storedRecords('wif_public', 'validity_checks')).toEqual([]);
+  });
+
+  it('removes the checks stored before lookup ids (no hash) at the end of a full run', async () => {
+    await checks.upsertMany([check(1)], SYNCED);
+    double.grant('wif_public', null, 'read', 'system.Everyone');
+    const legacy = await kinto.collection('validity_checks').updateRecord({ id: 'vc-14131-9', ds_key: '14131-9' });
+    expect(legacy.data.id).toBe('vc-14131-9');
+    await checks.deleteNotSyncedSince(SYNCED);
+    expect(double.storedRecords('wif_public', 'validity_checks').map((r) => r.id)).toEqual([
+      checks.lookupId(1, '1998-03-07'),
+    ]);
   });
 
   it('counts with a HEAD request and the Total-Records header', async () => {
     await checks.upsertMany([check(1), check(2)], SYNCED);
     double.clearRequests();
     expect(await checks.count()).toBe(2);
-    expect(double.requests.map((r) => [r.method, r.path])).toEqual([['HEAD', RECORDS]]);
+    expect(double.requests.map((r) => [r.method, r.path])).toEqual([
+      ['HEAD', '/v1/buckets/wif_public/collections/validity_keys/records'],
+    ]);
   });
 
-  it('takes a job lock with If-None-Match: *, takes an expired one over with If-Match, releases with If-Match', async () => {
+  it('takes, takes over and releases a job lock only by creating its next generation with If-None-Match: *', async () => {
     const clock = new FixedClock(new Date('2021-06-01T04:00:00Z'));
     const a = new KintoJobLock(kinto, clock, { ttlMs: 60_000, refreshMs: 30_000 });
     const b = new KintoJobLock(kinto, clock, { ttlMs: 60_000, refreshMs: 30_000 });
-    const lockPath = `/v1/buckets/wif_public/collections/job_locks/records/${kintoId('lock', 'alert')}`;
+    const lockPath = (generation: number) =>
+      `/v1/buckets/wif_public/collections/job_locks/records/${lockId('alert', generation)}`;
+    const writes = () =>
+      double.requests
+        .filter((r) => r.method !== 'GET')
+        .map((r) => [r.method, r.path, r.headers['if-none-match'], r.headers['if-match']]);
 
     const held = await a.tryAcquire('alert');
-    expect(double.requests.map((r) => [r.method, r.path, r.headers['if-none-match']])).toEqual([
-      ['PUT', lockPath, '*'],
-    ]);
-    expect(double.storedRecord('wif_public', 'job_locks', 'lock-alert')).toMatchObject({
+    expect(writes()).toEqual([['PUT', lockPath(1), '*', undefined]]);
+    expect(double.storedRecord('wif_public', 'job_locks', 'lock-alert-1')).toMatchObject({
       job: 'alert',
+      generation: 1,
       expires_at: clock.now().getTime() + 60_000,
     });
 
@@ -177,23 +239,24 @@ describe('Kinto repositories on the wire', () => {
     clock.set(new Date('2021-06-01T04:01:00Z'));
     const taken = await b.tryAcquire('alert');
     expect(taken).not.toBeNull();
-    const version = (double.requests[2].headers['if-match'] ?? '').replace(/"/g, '');
-    expect(double.requests.map((r) => [r.method, r.path])).toEqual([
-      ['PUT', lockPath],
-      ['GET', lockPath],
-      ['PUT', lockPath],
+    expect(writes()).toEqual([
+      ['PUT', lockPath(2), '*', undefined],
+      ['DELETE', lockPath(1), undefined, undefined],
     ]);
-    expect(double.requests[0].headers['if-none-match']).toBe('*');
-    expect(Number(version)).toBeGreaterThan(0);
 
     double.clearRequests();
     await held!.release();
     await taken!.release();
-    expect(double.requests.map((r) => [r.method, r.path, r.headers['if-match']?.startsWith('"')])).toEqual([
-      ['DELETE', lockPath, true],
-      ['DELETE', lockPath, true],
+    // The old holder's release loses to the new lease; the new holder's creates generation 3, expired at once.
+    expect(writes()).toEqual([
+      ['PUT', lockPath(2), '*', undefined],
+      ['PUT', lockPath(3), '*', undefined],
+      ['DELETE', lockPath(2), undefined, undefined],
     ]);
-    expect(double.storedRecord('wif_public', 'job_locks', 'lock-alert')).toBeUndefined();
+    expect(double.storedRecords('wif_public', 'job_locks')).toEqual([
+      expect.objectContaining({ id: 'lock-alert-3', holder: '', expires_at: 0 }),
+    ]);
+    expect(writes().some((w) => w[3] !== undefined)).toBe(false);
   });
 
   it('marks runs abandoned with If-Match, leaving alone a run its holder finished meanwhile', async () => {

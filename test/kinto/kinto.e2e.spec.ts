@@ -60,19 +60,22 @@ describe('STORE=kinto end to end (Kinto double)', () => {
     // Everything the run produced lives in Kinto, nothing in the back office's PostgreSQL tables.
     expect(
       double
-        .storedRecords(BUCKET, 'validity_checks')
+        .storedRecords(BUCKET, 'validity_keys')
         .map((r) => r.id)
         .sort(),
-    ).toEqual(['vc-14131-4518237', 'vc-33588-4518238']);
+    ).toEqual(['vk-14131-4518237', 'vk-33588-4518238']);
+    expect(double.storedRecords(BUCKET, 'validity_checks')).toHaveLength(2);
     expect(double.storedRecords(BUCKET, 'job_runs')).toEqual([
       expect.objectContaining({ id: run.id, job: 'validity-check', status: 'succeeded' }),
     ]);
     expect(double.storedRecord(BUCKET, 'synchro_histories', 'sh-validity-check')).toMatchObject({
       last_synchro: LAST_EVENING.getTime(),
     });
-    // The lock was taken and released.
-    expect(double.storedRecords(BUCKET, 'job_locks')).toEqual([]);
-    expect(double.requests.some((r) => r.path.endsWith('/job_locks/records/lock-validity-check'))).toBe(true);
+    // The lock was taken (generation 1) and released (generation 2, expired at once).
+    expect(double.storedRecords(BUCKET, 'job_locks')).toEqual([
+      expect.objectContaining({ id: 'lock-validity-check-2', holder: '', expires_at: 0 }),
+    ]);
+    expect(double.requests.some((r) => r.path.endsWith('/job_locks/records/lock-validity-check-1'))).toBe(true);
     const [{ n }] = await queryRows<{ n: number }>(
       t.databases.main,
       sql`SELECT count(*)::int AS n FROM validity_check`,
@@ -90,7 +93,8 @@ describe('STORE=kinto end to end (Kinto double)', () => {
     t.clock.set(NEXT_MORNING);
     expect((await check(4518237, '1998-03-07')).json().status).toBe('invalid');
     expect(await runJob('validity-check-cleaner')).toMatchObject({ status: 'succeeded', written: 1 });
-    expect(double.storedRecords(BUCKET, 'validity_checks').map((r) => r.id)).toEqual(['vc-33588-4518238']);
+    expect(double.storedRecords(BUCKET, 'validity_keys').map((r) => r.id)).toEqual(['vk-33588-4518238']);
+    expect(double.storedRecords(BUCKET, 'validity_checks').map((r) => r.ds_key)).toEqual(['33588-4518238']);
     expect((await check(4518238, '1998-03-07')).json().status).toBe('valid');
   });
 
@@ -144,6 +148,65 @@ describe('STORE=kinto end to end (Kinto double)', () => {
     expect(reports.find((r) => r.group.id === '75' && r.group.type === 'autorisation')).toMatchObject({
       categories: { more3Months: { count: 1, countries: { VIETNAM: 1 } } },
     });
+  });
+
+  it('answers 503 with Retry-After while Kinto is down, public check and admin API alike, then recovers', async () => {
+    await t.insertDossiers([dossierRow({ dossierId: 4518237 })]);
+    await runJob('validity-check');
+    double.stop();
+    try {
+      const publicCheck = await check(4518237, '1998-03-07');
+      expect(publicCheck.statusCode).toBe(503);
+      expect(publicCheck.headers['retry-after']).toBe('10');
+      const admin = await t.app.inject({
+        method: 'GET',
+        url: '/api/admin/jobs?job=validity-check',
+        headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+      });
+      expect(admin.statusCode).toBe(503);
+      expect(admin.headers['retry-after']).toBe('10');
+    } finally {
+      double.resume();
+    }
+    expect((await check(4518237, '1998-03-07')).json().status).toBe('valid');
+  });
+
+  it('survives Kinto going away in the middle of a job started through the admin API', async () => {
+    await t.insertDossiers([dossierRow({ dossierId: 4518237 })]);
+    const auth = { authorization: `Bearer ${ADMIN_TOKEN}` };
+    // Kinto goes down once the job reads its first keys: its writes, its final state and its lock release all fail.
+    double.onRequest = (request) => {
+      if (request.path.includes('/validity_keys/')) double.stop();
+    };
+    const rejections: unknown[] = [];
+    const onRejection = (reason: unknown) => rejections.push(reason);
+    process.on('unhandledRejection', onRejection);
+    try {
+      const started = await t.app.inject({
+        method: 'POST',
+        url: '/api/admin/jobs/validity-check/start',
+        headers: auth,
+      });
+      expect(started.statusCode).toBe(202);
+      await new Promise((r) => setTimeout(r, 500));
+    } finally {
+      process.off('unhandledRejection', onRejection);
+      double.onRequest = null;
+      double.resume();
+    }
+    // Nothing left for the process to die of (Node ends the process on an unhandled rejection).
+    expect(rejections.map(String)).toEqual([]);
+    // Still serving, and the job can run again once its lease is released or expired.
+    expect((await t.app.inject({ method: 'GET', url: '/api/readiness' })).statusCode).toBe(200);
+  });
+
+  it('creates the bucket and its collections again when Kinto restarted empty', async () => {
+    await t.insertDossiers([dossierRow({ dossierId: 4518237 })]);
+    await runJob('validity-check');
+    double.wipe();
+    expect((await check(4518237, '1998-03-07')).json().status).toBe('invalid');
+    expect(await runJob('validity-check')).toMatchObject({ status: 'succeeded' });
+    expect((await check(4518237, '1998-03-07')).json().status).toBe('valid');
   });
 
   it('lists the runs through the admin API and reports Kinto in the readiness check', async () => {

@@ -34,19 +34,26 @@ export async function createKintoBackend(
 ): Promise<KintoBackend> {
   const kinto = new KintoConnection(settings);
   await bootstrapKinto(kinto, silentLogger);
+  const alerts = new KintoAlertRepository(kinto);
+  const outbox = new KintoOutboxRepository(kinto);
+  const monthlyReports = new KintoMonthlyReportRepository(kinto);
   return {
     name,
     kinto,
     validityChecks: new KintoValidityCheckRepository(kinto),
     jobRuns: new KintoJobRunRepository(kinto),
     synchroHistory: new KintoSynchroHistoryRepository(kinto),
-    alerts: new KintoAlertRepository(kinto),
-    outbox: new KintoOutboxRepository(kinto),
-    monthlyReports: new KintoMonthlyReportRepository(kinto),
+    alerts,
+    outbox,
+    monthlyReports,
     newLock: (clock) => new KintoJobLock(kinto, clock),
     newKintoLock: (clock, lockOptions) => new KintoJobLock(kinto, clock, lockOptions),
     separateInstances: true,
     reset: async () => {
+      // The repositories' run caches must not outlive what this empties behind their back.
+      alerts.dropCache();
+      outbox.dropCache();
+      monthlyReports.dropCache();
       // One plural DELETE per collection: everything the previous test left.
       for (const collection of KINTO_COLLECTIONS) {
         await kinto.client.bucket(settings.bucket).collection(collection).deleteRecords();
