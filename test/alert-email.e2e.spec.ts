@@ -116,7 +116,7 @@ describe('alert mails over a real SMTP server', () => {
     expect((await outbox()).map((e) => e.state)).toEqual(['sent', 'sent']);
   });
 
-  it('never mails twice after DELETE alerts then sync-all (S3)', async () => {
+  it('never mails twice after DELETE alerts then sync-all (alert-mails-outlive-deleted-alerts)', async () => {
     await t.insertDossiers([badDates(700001)]);
     await run('alert');
     await run('alert-email');
@@ -241,7 +241,7 @@ describe('alert mails over a real SMTP server', () => {
   });
 });
 
-describe('alert mails with MAIL_ENABLED=false (B18)', () => {
+describe('alert mails with MAIL_ENABLED=false (disabled-mail-changes-nothing)', () => {
   let db: TestDatabase;
   let smtp: TestSmtpServer;
   let t: TestApp;

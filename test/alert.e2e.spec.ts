@@ -116,7 +116,7 @@ describe('alerts (PostgreSQL, over HTTP)', () => {
     return { workbook, sheet, rows };
   };
 
-  it('raises the delay alerts of an open dossier that never changed, at the first run past the threshold (B2)', async () => {
+  it('raises the delay alerts of an open dossier that never changed, at the first run past the threshold (delay-alerts-fire-after-max-days)', async () => {
     await t.insertDossiers([
       waiting(100001, 'received', '2021-03-04T10:00:00.000Z'),
       waiting(100002, 'initiated', '2021-03-03T10:00:00.000Z'),
@@ -228,7 +228,7 @@ describe('alerts (PostgreSQL, over HTTP)', () => {
     expect(await countRows('mail_outbox')).toBe(1);
   });
 
-  it('never duplicates an alert, on reruns and on sync-all (B23)', async () => {
+  it('never duplicates an alert, on reruns and on sync-all (one-alert-per-dossier-and-type)', async () => {
     await t.insertDossiers([
       accepted(300001, '2021-03-15', '2021-03-01'),
       accepted(300002, '2021-01-01', '2022-06-30', {
@@ -258,7 +258,7 @@ describe('alerts (PostgreSQL, over HTTP)', () => {
     expect((await listAlerts()).items).toEqual(first.items);
   });
 
-  it('deletes the alerts but keeps the mails, so that sync-all queues no mail twice (S3)', async () => {
+  it('deletes the alerts but keeps the mails, so that sync-all queues no mail twice (alert-mails-outlive-deleted-alerts)', async () => {
     await t.insertDossiers([accepted(400001, null, '2021-09-14'), accepted(400002, '2021-03-15', '2021-03-14')]);
     await runAlerts();
     expect(await countRows('mail_outbox')).toBe(2);
@@ -360,7 +360,7 @@ describe('alerts (PostgreSQL, over HTTP)', () => {
     expect(await countRows('alert')).toBe(0);
   });
 
-  it('downloads a valid workbook with the headers only when there is no alert (B17)', async () => {
+  it('downloads a valid workbook with the headers only when there is no alert (downloads-whole-or-404)', async () => {
     const { workbook, sheet, rows } = await download();
     expect(rows).toEqual([HEADERS]);
     expect(sheet.columns.map((c) => c.width)).toEqual([10, 16, 11, 13, 34, 24, 14, 11, 11, 24, 24, 14, 11, 30]);

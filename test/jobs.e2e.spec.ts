@@ -75,7 +75,7 @@ describe('job runs across instances (PostgreSQL)', () => {
     }
   });
 
-  it('records a failed run, keeps the watermark, and does not block the next run (B16, B19)', async () => {
+  it('records a failed run, keeps the watermark, and does not block the next run (failed-run-never-blocks-the-next, job-lock-held-by-a-database-session)', async () => {
     const runner = t.app.get(JobRunner);
     const history = t.app.get(SynchroHistoryRepository);
     await t.insertDossiers([dossierRow({ dossierId: 100001 })]);

@@ -62,7 +62,7 @@ describe('validity checks (PostgreSQL, over HTTP)', () => {
     expect((await check(999999, '1998-03-07')).json()).toEqual({ data: [], status: 'invalid' });
   });
 
-  it('keeps the APT valid through its last day in Paris, then drops it, and never drops introductions (B1, B8)', async () => {
+  it('keeps the APT valid through its last day in Paris, then drops it, and never drops introductions (introductions-never-expire, apt-valid-through-last-paris-day)', async () => {
     await t.insertDossiers([
       dossierRow({ dossierId: 500001 }),
       dossierRow({
@@ -86,7 +86,7 @@ describe('validity checks (PostgreSQL, over HTTP)', () => {
     expect(intro.data[0]).toMatchObject({ type: 'introduction', date_de_debut_apt: '', date_de_fin_apt: '' });
   });
 
-  it('gives no check to dossiers that do not prove a valid APT, and skips broken ones without stopping (B3)', async () => {
+  it('gives no check to dossiers that do not prove a valid APT, and skips broken ones without stopping (malformed-dossier-skipped-not-blocking)', async () => {
     await t.insertDossiers([
       dossierRow({ dossierId: 600001 }),
       dossierRow({ dossierId: 600002, annotations: { 'Date de fin APT': '' } }),
@@ -166,7 +166,7 @@ describe('validity checks (PostgreSQL, over HTTP)', () => {
     expect((await check(700001, '1900-01-01')).json()).toEqual({ data: [], status: 'invalid' });
   });
 
-  it('reads only what changed since the watermark, and updates or withdraws checks (B9)', async () => {
+  it('reads only what changed since the watermark, and updates or withdraws checks (validity-checks-follow-the-dossier)', async () => {
     await t.insertDossiers([
       dossierRow({ dossierId: 700001, lastModified: '2021-06-01T10:00:00Z' }),
       dossierRow({ dossierId: 700002, lastModified: '2021-06-01T10:00:00Z' }),

@@ -1,7 +1,7 @@
 /**
  * The "dossiers en souffrance" alert types. The identifiers and the `message` texts are stored in `alert.alert_type`
  * and `alert.message` and shown in the alert workbook, so they must stay exactly as the original back office wrote
- * them (domain.md 5.6).
+ * them (docs/domain.md#alerts).
  */
 export const ALERT_TYPES = [
   'closedWithoutDateDebutOrDateFin',

@@ -8,7 +8,10 @@ import { isDeliverableAddress } from '../mail/mail-address';
 
 export const ALERT_MAIL_KIND = 'alert';
 
-/** One mail per alert type and dossier, ever: the key outlives the alert itself (DELETE alerts, S3). */
+/**
+ * One mail per alert type and dossier, ever: the key outlives the alert itself (DELETE alerts; decision
+ * alert-mails-outlive-deleted-alerts).
+ */
 export function alertDedupeKey(dsKey: string, alertType: AlertType): string {
   return `alert:${dsKey}:${alertType}`;
 }
@@ -60,8 +63,9 @@ function addresses(values: Array<string | null>, exclude: string[] = []): string
 
 /**
  * The mail an alert sends, if its type mails anyone: to the applicant, in copy the instructors following the
- * dossier (B4), in blind copy the contact address (S5). It is queued `blocked` when the decision is already too old
- * to mail about, or when there is no applicant address, so that it is recorded and never sent later.
+ * dossier (decision instructors-in-copy-of-alert-mails), in blind copy the contact address (decision
+ * contact-address-in-blind-copy). It is queued `blocked` when the decision is already too old to mail about, or when
+ * there is no applicant address, so that it is recorded and never sent later.
  */
 export function buildAlertMailEntry(
   alert: Alert,

@@ -1,7 +1,7 @@
 import { RejectHandler } from '../database/isolate-rows';
 import { AlertCursor, AlertFilter, DossierAlerts, SaveOutcome, StoredAlert } from './alert';
 
-/** One alert per (ds_key, alert_type), whatever the number of runs (B23). */
+/** One alert per (ds_key, alert_type), whatever the number of runs (decision one-alert-per-dossier-and-type). */
 export abstract class AlertRepository {
   /**
    * For each dossier of the batch, stores its current alerts (inserted, refreshed, or reopened if they were

@@ -38,7 +38,10 @@ function aptAnnotations(start: string | null | undefined, end: string | null | u
   return champs;
 }
 
-/** A healthy accepted Paris autorisation (domain.md 3.2) that raises nothing; override what a test is about. */
+/**
+ * A healthy accepted Paris autorisation (docs/domain.md#dossiers) that raises nothing; override what a test is
+ * about.
+ */
 function dossier(overrides: Partial<Dossier> = {}): Dossier {
   return {
     dsKey: '14131-4518237',
@@ -156,7 +159,7 @@ describe('closed: end before start', () => {
   });
 });
 
-describe('closed: longer than 12 months (B11)', () => {
+describe('closed: longer than 12 months (apt-limit-is-twelve-calendar-months)', () => {
   it.each([
     ['2020-01-01', '2021-01-01', false],
     ['2020-01-01', '2021-01-02', true],
@@ -210,7 +213,7 @@ describe('introductions carry no APT dates', () => {
   });
 });
 
-describe('message after decision (B12)', () => {
+describe('message after decision (instructors-recognised-by-history-and-domains)', () => {
   const withMessages = (messages: DossierMessage[], overrides: Partial<Dossier> = {}) =>
     dossier({ messages, ...overrides });
 
@@ -336,7 +339,7 @@ describe('message after decision (B12)', () => {
   });
 });
 
-describe('delay too long (B2, B10)', () => {
+describe('delay too long (delay-alerts-fire-after-max-days, paris-calendar-day-arithmetic)', () => {
   // Paris is UTC+1 in winter and UTC+2 in summer; the instants below are written in UTC.
   const received = (receivedAt: Date | null) => dossier({ state: 'received', receivedAt, processedAt: null });
   const initiated = (initiatedAt: Date | null) => dossier({ state: 'initiated', initiatedAt, processedAt: null });

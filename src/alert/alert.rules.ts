@@ -3,9 +3,11 @@ import { Dossier, dateDebutApt, dateFinApt, groupType } from '../dossier-source/
 import { AlertType } from './alert-type';
 
 /**
- * The "dossiers en souffrance" rules (domain.md 5.6), with the fixes of B2, B10, B11, B12 and B13. Pure: the clock
- * and the settings come in as arguments. A rule never throws: one malformed dossier used to block the whole alert
- * job for good (B3), so anything unreadable counts as absent.
+ * The "dossiers en souffrance" rules (docs/domain.md#alerts), with the decisions delay-alerts-fire-after-max-days,
+ * paris-calendar-day-arithmetic, apt-limit-is-twelve-calendar-months, instructors-recognised-by-history-and-domains
+ * and absent-apt-start-date-is-missing. Pure: the clock and the settings come in as arguments. A rule never throws:
+ * one malformed dossier used to block the whole alert job for good (decision malformed-dossier-skipped-not-blocking),
+ * so anything unreadable counts as absent.
  */
 export interface AlertSettings {
   maxInitiatedDays: number;
@@ -55,8 +57,9 @@ function appliesToAptDates(dossier: Dossier): boolean {
 }
 
 /**
- * "Date de début APT" or "Date de fin APT" absent, empty or unparseable. Unlike the original (B13), an absent start
- * date counts as missing, and a garbage value is reported here rather than silently passing the other date rules.
+ * "Date de début APT" or "Date de fin APT" absent, empty or unparseable. Unlike the original, an absent start date
+ * counts as missing (decision absent-apt-start-date-is-missing), and a garbage value is reported here rather than
+ * silently passing the other date rules.
  */
 export function hasMissingAptDate(dossier: Dossier): boolean {
   if (!appliesToAptDates(dossier)) return false;
@@ -72,8 +75,8 @@ export function hasAptEndBeforeStart(dossier: Dossier): boolean {
 }
 
 /**
- * End after the same calendar day twelve months later (fixes B11: the original needed 13 whole months). So
- * 2020-01-01 → 2021-01-01 passes and 2020-01-01 → 2021-01-02 does not.
+ * End after the same calendar day twelve months later (decision apt-limit-is-twelve-calendar-months: the original
+ * needed 13 whole months). So 2020-01-01 → 2021-01-01 passes and 2020-01-01 → 2021-01-02 does not.
  */
 export function hasAptLongerThanOneYear(dossier: Dossier): boolean {
   if (!appliesToAptDates(dossier)) return false;
@@ -82,8 +85,9 @@ export function hasAptLongerThanOneYear(dossier: Dossier): boolean {
 }
 
 /**
- * More than `maxDays` calendar days in Paris between `since` and `now` (B2: the original compared in the wrong order
- * and never fired; B10: counting Paris calendar days keeps DST changes and the UTC offset out of the count).
+ * More than `maxDays` calendar days in Paris between `since` and `now` (decision delay-alerts-fire-after-max-days:
+ * the original compared in the wrong order and never fired; decision paris-calendar-day-arithmetic: counting Paris
+ * calendar days keeps DST changes and the UTC offset out of the count).
  */
 export function isDelayTooLong(since: Date | null, now: Date, maxDays: number): boolean {
   if (!isValidDate(since) || !isValidDate(now)) return false;
@@ -110,9 +114,10 @@ function asList(value: unknown): unknown[] {
 }
 
 /**
- * Whether a message sender is on the administration's side. B12: the original only accepted addresses ending with
- * `direccte.gouv.fr` (so DREETS instructors, after the 2021 rename, raised false alerts, and `notdireccte.gouv.fr`
- * passed). Known instructors of the dossier always count, whatever their domain.
+ * Whether a message sender is on the administration's side (decision instructors-recognised-by-history-and-domains).
+ * The original only accepted addresses ending with `direccte.gouv.fr` (so DREETS instructors, after the 2021 rename,
+ * raised false alerts, and `notdireccte.gouv.fr` passed). Known instructors of the dossier always count, whatever
+ * their domain.
  */
 export function isInstructorEmail(email: string, dossier: Dossier, administrationDomains: readonly string[]): boolean {
   const sender = normalizeEmail(email);

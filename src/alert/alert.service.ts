@@ -80,9 +80,9 @@ export class AlertService implements OnModuleInit {
 
   /**
    * Re-evaluates the dossiers changed in the window (all of them when `since` is null) and every open dossier, so
-   * that a delay alert fires at the first run after the threshold even if the dossier never changed (B2). Each
-   * dossier's alerts are replaced by what it raises now: new ones are stored, the others resolved. Mails are queued
-   * in the same run, deduplicated for ever by alert type and dossier.
+   * that a delay alert fires at the first run after the threshold even if the dossier never changed (decision
+   * delay-alerts-fire-after-max-days). Each dossier's alerts are replaced by what it raises now: new ones are stored,
+   * the others resolved. Mails are queued in the same run, deduplicated for ever by alert type and dossier.
    */
   @OnJob({ name: 'alert', incremental: true, schedule: 'alert' })
   async sync(ctx: JobContext): Promise<void> {
@@ -168,7 +168,10 @@ export class AlertService implements OnModuleInit {
     );
   }
 
-  /** Removes the alerts, not the record of the mails sent: a later sync mails nobody twice (S3). */
+  /**
+   * Removes the alerts, not the record of the mails sent: a later sync mails nobody twice (decision
+   * alert-mails-outlive-deleted-alerts).
+   */
   deleteAll(): Promise<number> {
     return this.alerts.deleteAll();
   }

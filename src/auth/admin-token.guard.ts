@@ -2,7 +2,7 @@ import { timingSafeEqual } from 'node:crypto';
 import { CanActivate, ExecutionContext, ForbiddenException, Injectable, UnauthorizedException } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
 
-/** Admin routes answer only to `Authorization: Bearer {ADMIN_TOKEN}` (S3). */
+/** Admin routes answer only to `Authorization: Bearer {ADMIN_TOKEN}` (decision admin-api-needs-a-bearer-token). */
 @Injectable()
 export class AdminTokenGuard implements CanActivate {
   private readonly expected: Buffer | null;

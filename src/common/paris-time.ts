@@ -2,8 +2,9 @@ import { TZDate } from '@date-fns/tz';
 
 /**
  * Calendar arithmetic for Work In France. Every day-level rule is about a calendar day in Paris, so days are handled
- * as `YYYY-MM-DD` strings ("calendar days") and computed in UTC, where no day is 23 or 25 hours long (fixes B8, B10).
- * Instants (timestamps) are turned into Paris calendar days once, at the edge.
+ * as `YYYY-MM-DD` strings ("calendar days") and computed in UTC, where no day is 23 or 25 hours long (decisions
+ * apt-valid-through-last-paris-day and paris-calendar-day-arithmetic). Instants (timestamps) are turned into Paris
+ * calendar days once, at the edge.
  */
 export const PARIS = 'Europe/Paris';
 const DAY_MS = 86_400_000;

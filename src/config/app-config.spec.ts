@@ -39,7 +39,7 @@ describe('loadConfig', () => {
     expect(real.pureEmbedded).toBe(false);
   });
 
-  it('lets the environment win for every setting, crons and recipients included (B21)', () => {
+  it('lets the environment win for every setting, crons and recipients included (environment-always-wins)', () => {
     const config = loadConfig({
       API_PORT: '8080',
       MAIL_ENABLED: 'true',

@@ -276,7 +276,9 @@ export function crossFieldProblems(env: EnvironmentVariables): string[] {
   }
   if (env.NODE_ENV === 'production') {
     if (env.STORE === 'postgres' && !env.DATABASE_URL) {
-      problems.push('DATABASE_URL: required when NODE_ENV=production (the embedded database is for trying the service)');
+      problems.push(
+        'DATABASE_URL: required when NODE_ENV=production (the embedded database is for trying the service)',
+      );
     }
     if (env.STORE === 'kinto' && !env.DATABASE_URL && !env.AGGREGATOR_DATABASE_URL) {
       problems.push('AGGREGATOR_DATABASE_URL: required when NODE_ENV=production and STORE=kinto');
@@ -330,7 +332,7 @@ export function validateEnvironment(env: NodeJS.ProcessEnv): EnvironmentVariable
     if (env[key] !== undefined) input[key] = env[key];
   }
   if (env.DATABASE_CA_FILE === undefined && env.PGSSLROOTCERT) input.DATABASE_CA_FILE = env.PGSSLROOTCERT;
-  // The original spelling is still accepted (domain.md 5.1).
+  // MONTHLY_REPORT_EMAIL_RECEPIENT, the retired service's spelling, is still read.
   if (env.MONTHLY_REPORT_EMAIL_RECIPIENTS === undefined && env.MONTHLY_REPORT_EMAIL_RECEPIENT !== undefined) {
     input.MONTHLY_REPORT_EMAIL_RECIPIENTS = env.MONTHLY_REPORT_EMAIL_RECEPIENT;
   }

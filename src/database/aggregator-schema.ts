@@ -22,9 +22,10 @@ export interface DossierMetadata {
 }
 
 /**
- * The two ds-aggregator tables, in their exact schema (domain.md 2.1, 2.2). The back office only reads them from the
- * aggregator's database; they are created here only when the embedded database stands in for it (demo, tests).
- * The indexes are the ones domain.md recommends; the real aggregator may lack them, and every query still works.
+ * The two ds-aggregator tables, in their exact schema (docs/domain.md#the-aggregator-tables). The back office only
+ * reads them from the aggregator's database; they are created here only when the embedded database stands in for it
+ * (demo, tests). The indexes are the ones the aggregator should have for the back office's queries; the real
+ * aggregator may lack them, and every query still works.
  */
 export const dossierRecord = pgTable(
   'dossier_record',

@@ -39,7 +39,10 @@ export const validityCheck = pgTable(
     dateDeNaissance: varchar('date_de_naissance', { length: 10 }).notNull(),
     dateDeDebutApt: varchar('date_de_debut_apt', { length: 10 }).notNull().default(''),
     dateDeFinApt: varchar('date_de_fin_apt', { length: 10 }).notNull().default(''),
-    /** Last valid calendar day of an autorisation; null for introductions, which never expire (B1). */
+    /**
+     * Last valid calendar day of an autorisation; null for introductions, which never expire (decision
+     * introductions-never-expire).
+     */
     finApt: date('fin_apt', { mode: 'string' }),
     champs: jsonb('champs').$type<Array<{ value: string | null; type_de_champ: { libelle: string } }>>().notNull(),
     syncedAt: tz('synced_at').notNull(),

@@ -40,7 +40,10 @@ function isInstructor(email: string): boolean {
   return email.endsWith('@direccte.test') || email.endsWith('@dreets.test');
 }
 
-/** Every edge-case family a row belongs to, read from the row alone with the alert rules as fixed (domain.md 5.6). */
+/**
+ * Every edge-case family a row belongs to, read from the row alone with the alert rules as fixed
+ * (docs/domain.md#alerts).
+ */
 function families(row: DossierRecordRow): string[] {
   const out: string[] = [];
   const d = row.ds_data;

@@ -39,9 +39,9 @@ import { PROCEDURE_CONFIGS } from './procedure-configs';
 import { Random, WeightedTable } from './random';
 
 /**
- * Synthetic ds-aggregator `dossier_record` rows (domain.md 2 and 3), invented but shaped like production: for demos,
- * medium tests and benchmarks. Rows stream out of a generator so that 100,000+ of them take constant memory, and one
- * seeded PRNG drives everything so that a seed, a `now` and a count always give the same rows.
+ * Synthetic ds-aggregator `dossier_record` rows (docs/domain.md#dossiers), invented but shaped like production: for
+ * demos, medium tests and benchmarks. Rows stream out of a generator so that 100,000+ of them take constant memory,
+ * and one seeded PRNG drives everything so that a seed, a `now` and a count always give the same rows.
  *
  * Besides ordinary dossiers, small shares of rows are made to hit every alert rule and every known data defect, so
  * that each code path has something to chew on (the APT anomalies, after-decision messages and defects below).
@@ -320,7 +320,7 @@ class DossierFactory {
       lastEvent = Math.min(this.now, lastEvent + r.int(1, 600) * MINUTE);
     }
     const updatedMs = Math.min(this.now, lastEvent + r.int(50, 5000));
-    // AGG saves a change within the hour (hourly list sync, then the 10-minute task job).
+    // The ds-aggregator saves a change within the hour (hourly list sync, then the 10-minute task job).
     const lastModifiedMs = Math.min(this.now, updatedMs + r.int(20, 4200) * SECOND);
     const instructeurs = followers.map((p) => this.instructorEmail(p, updatedMs));
     const firstFollowed = t.receivedMs ?? t.initiatedMs;
@@ -385,7 +385,7 @@ class DossierFactory {
       metadata,
       procedure_id: procedure.id,
       created_at: new Date(createdMs),
-      // AGG stores DS's null as the epoch rather than SQL NULL (domain.md 2.1).
+      // The ds-aggregator stores DS's null as the epoch rather than SQL NULL (decision-date-placeholder-ignored).
       processed_at: new Date(processedMs ?? 0),
       last_modified: new Date(lastModifiedMs),
       state,
@@ -562,7 +562,8 @@ class DossierFactory {
         fin.value = addDays(start, -r.int(1, 300));
         return;
       case 'overOneYear':
-        // Half of them are within 12 months and 30 days, which only the calendar-month rule catches (B11).
+        // Half of them are within 12 months and 30 days, which only the calendar-month rule catches (decision
+        // apt-limit-is-twelve-calendar-months).
         fin.value = r.chance(0.5) ? addDays(addMonths(start, 12), r.int(1, 27)) : addMonths(start, r.int(13, 24));
         return;
       case 'oneYear': {

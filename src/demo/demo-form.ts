@@ -1,6 +1,6 @@
 import { AggregatorGroup } from '../dossier-source/aggregator-row';
 
-/** The DS form: the champs of the WIF procedures (domain.md 3.2 and 4.1), public and private (annotations). */
+/** The DS form: the champs of the WIF procedures (docs/domain.md#champs), public and private (annotations). */
 
 // Descriptions are shortened from the real form's: 100,000 rows of them weigh on the benchmarks.
 const HOURS_DESCRIPTION = 'Par exemple : 35 heures/semaine';

@@ -6,8 +6,8 @@ const autorisation = (id: string, label: string, procedures: number[]): Procedur
 });
 
 /**
- * The `procedure_config` rows as ds-aggregator loads them (AGG `src/util/ds-config.ts`, domain.md 4.3), in the same
- * order, since AGG takes the first row whose procedures contain a procedure id.
+ * The `procedure_config` rows as ds-aggregator loads them (its `src/util/ds-config.ts`, docs/domain.md#units), in
+ * the same order, since the ds-aggregator takes the first row whose procedures contain a procedure id.
  */
 export const PROCEDURE_CONFIGS: ProcedureConfigRow[] = [
   autorisation('02', '02 - Aisne', [19147, 19142]),

@@ -4,8 +4,9 @@ import { AggregatorGroup, DossierMetadata } from '../database/aggregator-schema'
 export type { AggregatorGroup, DossierMetadata };
 
 /**
- * Rows of the two ds-aggregator tables the back office reads, in their exact shape (domain.md section 2).
- * `ds_data` is the DS API v1 dossier JSON as received; `metadata` is what the aggregator derives from it.
+ * Rows of the two ds-aggregator tables the back office reads, in their exact shape
+ * (docs/domain.md#the-aggregator-tables). `ds_data` is the DS API v1 dossier JSON as received; `metadata` is what the
+ * aggregator derives from it.
  */
 export interface DossierRecordRow {
   ds_key: string;

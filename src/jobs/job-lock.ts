@@ -12,8 +12,9 @@ export abstract class JobLock {
 
 /**
  * PostgreSQL advisory locks, held on a dedicated session for the whole run: if the instance dies, PostgreSQL drops
- * the session and the lock with it, so a crashed holder never blocks later runs (B19). Embedded PGlite has a single
- * session and a single process, where the in-process set is enough.
+ * the session and the lock with it, so a crashed holder never blocks later runs (decision
+ * job-lock-held-by-a-database-session). Embedded PGlite has a single session and a single process, where the
+ * in-process set is enough.
  */
 @Injectable()
 export class PgJobLock extends JobLock {

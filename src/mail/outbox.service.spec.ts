@@ -204,7 +204,7 @@ describe('OutboxService.deliverDue', () => {
     expect(repository.entries.map((e) => e.state)).toEqual(['blocked', 'sent', 'blocked']);
   });
 
-  it('with mail disabled, sends nothing and changes nothing (B18)', async () => {
+  it('with mail disabled, sends nothing and changes nothing (disabled-mail-changes-nothing)', async () => {
     const { service, transport, repository } = setup(false);
     await service.enqueue({ dedupeKey: 'late', kind: 'alert', mail: mail('late'), notAfter: NOW });
     await service.enqueue({ dedupeKey: 'a', kind: 'alert', mail: mail('x') });

@@ -156,7 +156,8 @@ export class OutboxService {
   async deliverDue(options: DeliveryOptions): Promise<DeliveryOutcome> {
     const outcome: DeliveryOutcome = { sent: 0, blocked: 0, retried: 0, failed: 0 };
     if (!this.config.mail.enabled) {
-      // B18: the original marked mails sent with a fake id; here they simply wait for mail to be enabled.
+      // Decision disabled-mail-changes-nothing: the original marked mails sent with a fake id; here they simply wait
+      // for mail to be enabled.
       const waiting = await this.outbox.countToSend(options.kinds);
       this.logger.log(`MAIL_ENABLED=false: nothing sent, nothing changed (${waiting} mail(s) waiting)`);
       return outcome;

@@ -10,7 +10,7 @@ export interface MailAttachmentRef {
 export interface OutgoingMail {
   to: string[];
   cc: string[];
-  /** Envelope only: never written in the headers, so no recipient sees it (S5). */
+  /** Envelope only: never written in the headers, so no recipient sees it (decision contact-address-in-blind-copy). */
   bcc: string[];
   subject: string;
   text: string;

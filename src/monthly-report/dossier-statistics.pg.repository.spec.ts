@@ -31,7 +31,8 @@ function decided(dossierId: number, processedAt: string, o: Partial<RowOptions> 
 function dataset(): DossierRecordRow[] {
   const rows = [
     // Accepted, 91 days or more. 1001 crosses the switch to summer time, 1002 is decided at 23:30 on 31 March in
-    // Paris, 1003 is the original's DST victim (B10), 1018 is decided at 00:30 on 1 March in Paris (still winter).
+    // Paris, 1003 is the original's DST victim (decision paris-calendar-day-arithmetic), 1018 is decided at 00:30
+    // on 1 March in Paris (still winter).
     decided(1001, '2021-03-11T09:00:00Z', {
       champs: { Nationalité: 'CHINE' },
       annotations: apt('2021-03-01', '2021-05-30'),
@@ -95,7 +96,7 @@ function dataset(): DossierRecordRow[] {
   ];
   const byId = (id: number) => rows.find((r) => r.ds_key.endsWith(`-${id}`))!;
   byId(1014).processed_at = null; // older than the column: read from metadata
-  byId(1015).processed_at = new Date(0); // placeholder never refreshed (A2)
+  byId(1015).processed_at = new Date(0); // placeholder never refreshed (decision-date-placeholder-ignored)
   const noMetadata = byId(1021); // nothing but ds_data
   noMetadata.processed_at = null;
   noMetadata.metadata.processed_at = null;

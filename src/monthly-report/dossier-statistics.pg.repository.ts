@@ -35,7 +35,7 @@ function fromMillis(json: SQL): SQL {
 
 /**
  * The decision instant: the column, unless NULL (rows older than it) or the 1970-01-01 placeholder the aggregator
- * writes for undecided dossiers and did not refresh before September 2020 (A2).
+ * writes for undecided dossiers and did not refresh before September 2020 (decision-date-placeholder-ignored).
  */
 const PROCESSED = sql`CASE
   WHEN d.processed_at > 'epoch'::timestamptz THEN d.processed_at
@@ -120,9 +120,9 @@ export class PgDossierStatisticsRepository extends DossierStatisticsRepository {
                CASE state
                  WHEN 'refused' THEN 'refused'
                  WHEN 'without_continuation' THEN 'withoutContinuation'
-                 -- Inclusive span in calendar days (DATE arithmetic: no DST hour can shorten an APT, B10). Buckets:
-                 -- 0 for an end before the start, 1 for a short APT, 2 for LONG_APT_MIN_DAYS and more, NULL for a
-                 -- missing date.
+                 -- Inclusive span in calendar days (DATE arithmetic: no DST hour can shorten an APT, decision
+                 -- paris-calendar-day-arithmetic). Buckets: 0 for an end before the start, 1 for a short APT, 2 for
+                 -- LONG_APT_MIN_DAYS and more, NULL for a missing date.
                  ELSE CASE width_bucket(
                    ${champDay(sql`data->'champs_private'`, LABELS.dateFinApt)}
                      - ${champDay(sql`data->'champs_private'`, LABELS.dateDebutApt)} + 1,

@@ -1,7 +1,7 @@
 /**
  * French month names, lower case as French writes them mid-sentence. A plain array rather than date-fns' `fr`
  * locale: formatting a Date would drag a time zone into what is only a month number (the original formatted without
- * a locale and printed English names, B14).
+ * a locale and printed English names; decision french-month-names).
  */
 export const FRENCH_MONTHS = [
   'janvier',

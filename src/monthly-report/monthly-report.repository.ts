@@ -3,7 +3,10 @@ import { YearMonth } from '../common/paris-time';
 import { GroupType } from '../dossier-source/dossier';
 import { MonthCounts, MonthlyReport } from './monthly-report.types';
 
-/** A report's group: Paris has two under the same id, so the type is part of the key (B6). */
+/**
+ * A report's group: Paris has two under the same id, so the type is part of the key (decision
+ * units-keyed-by-id-and-type).
+ */
 export interface GroupKey {
   id: string;
   type: GroupType;

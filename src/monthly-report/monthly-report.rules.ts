@@ -15,7 +15,7 @@ const INTRODUCTION_SUFFIX = '-introduction';
  */
 export const LONG_APT_MIN_DAYS = 91;
 
-/** Map key of a group: id and type, since Paris has two groups under one id (B6). */
+/** Map key of a group: id and type, since Paris has two groups under one id (decision units-keyed-by-id-and-type). */
 export function groupKey(group: GroupKey): string {
   return `${group.id}/${group.type}`;
 }

@@ -10,7 +10,10 @@ export abstract class ValidityCheckRepository {
   abstract deleteByDsKeys(dsKeys: string[]): Promise<number>;
   /** After a full run: removes the checks no run refreshed since `syncedBefore` (their dossier is gone). */
   abstract deleteNotSyncedSince(syncedBefore: Date): Promise<number>;
-  /** Removes autorisations whose last valid day is before `today`; introductions are never removed (B1). */
+  /**
+   * Removes autorisations whose last valid day is before `today`; introductions are never removed (decision
+   * introductions-never-expire).
+   */
   abstract deleteExpired(today: string): Promise<number>;
   abstract findByDossierAndBirthDate(dossierId: number, dateDeNaissance: string): Promise<ValidityCheck | null>;
   abstract count(): Promise<number>;

@@ -32,7 +32,10 @@ export type CheckDecision =
   /** Accepted and not expired, but a field the check needs is missing or malformed: skipped and reported. */
   | { kind: 'broken'; reason: string };
 
-/** An APT is valid through its whole last day in Paris (B8): expired only once that day is over. */
+/**
+ * An APT is valid through its whole last day in Paris (decision apt-valid-through-last-paris-day): expired only once
+ * that day is over.
+ */
 export function isExpired(finApt: string | null, today: string): boolean {
   return finApt !== null && finApt < today;
 }

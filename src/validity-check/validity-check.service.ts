@@ -81,7 +81,8 @@ export class ValidityCheckService {
 
   /**
    * Brings the checks in line with the dossiers changed in the window (all of them when `since` is null): a dossier
-   * that qualifies gets its check inserted or updated, one that no longer does loses it (B9).
+   * that qualifies gets its check inserted or updated, one that no longer does loses it (decision
+   * validity-checks-follow-the-dossier).
    */
   @OnJob({ name: 'validity-check', incremental: true, schedule: 'validityCheck' })
   async sync(ctx: JobContext): Promise<void> {

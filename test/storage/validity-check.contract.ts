@@ -119,7 +119,7 @@ export function validityCheckContract(backend: BackendRef): void {
       expect(await repo().deleteNotSyncedSince(SYNC_2)).toBe(0);
     });
 
-    it('expires autorisations by Paris calendar day, compared as strings, and never introductions (B1)', async () => {
+    it('expires autorisations by Paris calendar day, compared as strings, and never introductions (introductions-never-expire)', async () => {
       await repo().upsertMany(
         [
           check(900001, { finApt: '2021-06-29' }),
