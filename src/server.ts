@@ -1,5 +1,5 @@
 import { IncomingMessage } from 'node:http';
-import helmet from '@fastify/helmet';
+import helmet from 'helmet';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
@@ -26,7 +26,7 @@ export async function createServer(config: AppConfig, options: AppOptions): Prom
     abortOnError: false,
   });
   app.useLogger(app.get(PinoNestLogger));
-  await configureApp(app, config);
+  configureApp(app, config);
   return app;
 }
 
@@ -45,15 +45,20 @@ export function createFastifyAdapter(config: AppConfig): FastifyAdapter {
 }
 
 /** Everything an application needs beyond its modules; shared by the server and the end-to-end tests. */
-export async function configureApp(app: NestFastifyApplication, config: AppConfig): Promise<void> {
+export function configureApp(app: NestFastifyApplication, config: AppConfig): void {
   // helmet's defaults (nosniff, frame and referrer policies, a strict CSP that the OpenAPI UI's bundled assets
   // satisfy). HSTS is the TLS-terminating proxy's business. `upgrade-insecure-requests` is dropped: the service is
   // reached over plain HTTP behind its proxy and on localhost, where it would send the browser to an https:// that
-  // does not exist.
-  await app.register(helmet, {
+  // does not exist. The middleware is built once: @fastify/helmet builds it again for every request, which cost
+  // about a tenth of the public check's throughput.
+  const securityHeaders = helmet({
     hsts: false,
     contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } },
   });
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .addHook('onRequest', (request, reply, done) => securityHeaders(request.raw, reply.raw, () => done()));
   app.setGlobalPrefix('api');
   app.useGlobalFilters(new HttpExceptionFilter());
   app.useGlobalPipes(new StrictValidationPipe({ transform: true, whitelist: true, forbidNonWhitelisted: true }));

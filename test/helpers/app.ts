@@ -59,7 +59,7 @@ export async function createTestApp(
   const moduleRef = await builder.setLogger(new ConsoleLogger({ logLevels: ['error'] })).compile();
   const app = moduleRef.createNestApplication<NestFastifyApplication>(createFastifyAdapter(config), { logger: false });
   if (options.rootLogger) app.useLogger(app.get(PinoNestLogger));
-  await configureApp(app, config);
+  configureApp(app, config);
   await app.init();
   await app.getHttpAdapter().getInstance().ready();
   const databases = app.get(Databases);
