@@ -1,33 +1,16 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { dossierRow } from '../helpers/dossier-row';
 import { createTestDatabase, TestDatabase } from '../helpers/postgres';
+import { wif as run } from '../helpers/wif';
 import { FakeDsServer } from './fake-ds-server';
 import { toFakeDossier } from './v1-to-v2';
 
-const WIF = join(__dirname, '..', '..', 'dist', 'cli', 'wif.js');
 const TOKEN = 'ds-token-cli-4e8d2a';
 const A = 14131;
-
-function wif(
-  args: string[],
-  env: Record<string, string>,
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [WIF, ...args], {
-      env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'debug', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+// Every log line, so that the token's absence from them means something.
+const wif = (args: string[], env: Record<string, string>) => run(args, { LOG_LEVEL: 'debug', ...env });
 
 const lastJson = (out: string) => JSON.parse(out.trim().split('\n').pop() ?? 'null') as Record<string, unknown>;
 
