@@ -118,6 +118,15 @@ export const mailOutbox = pgTable(
   ],
 );
 
+/** The categories of `monthly_report.totals`, in order. */
+export const REPORT_TOTALS_ORDER = [
+  'more3Months',
+  'less3Months',
+  'unknownDuration',
+  'refused',
+  'withoutContinuation',
+] as const;
+
 export const monthlyReport = pgTable(
   'monthly_report',
   {
@@ -130,6 +139,20 @@ export const monthlyReport = pgTable(
     groupLabel: varchar('group_label', { length: 255 }).notNull(),
     data: jsonb('data').notNull(),
     builtAt: tz('built_at').notNull(),
+    /**
+     * The five category counts (in `REPORT_TOTALS_ORDER`), kept by PostgreSQL beside the report: national totals sum
+     * these few bytes instead of reading every unit's whole report (its dossier lists), which made the national pages
+     * miss 100 ms. An array, since a generated column needs an immutable expression (jsonb_build_object is not).
+     */
+    totals: integer('totals')
+      .array()
+      .generatedAlwaysAs(
+        sql`ARRAY[(data->'categories'->'more3Months'->>'count')::int,
+                  (data->'categories'->'less3Months'->>'count')::int,
+                  (data->'categories'->'unknownDuration'->>'count')::int,
+                  (data->'categories'->'refused'->>'count')::int,
+                  (data->'categories'->'withoutContinuation'->>'count')::int]`,
+      ),
   },
   (t) => [uniqueIndex('monthly_report_period_group_unique').on(t.year, t.month, t.groupId, t.groupType)],
 );

@@ -3,7 +3,7 @@ import { and, asc, between, eq, sql } from 'drizzle-orm';
 import { YearMonth } from '../common/paris-time';
 import { Databases } from '../database/database';
 import { RejectHandler, writeIsolating } from '../database/isolate-rows';
-import { monthlyReport } from '../database/schema';
+import { monthlyReport, REPORT_TOTALS_ORDER } from '../database/schema';
 import { GroupKey, MonthlyReportRepository } from './monthly-report.repository';
 import { groupKey, sortCountries } from './monthly-report.rules';
 import { CategoryKey, MonthCounts, MonthlyReport } from './monthly-report.types';
@@ -33,7 +33,7 @@ const WITHOUT_LINKS = (Object.keys(CATEGORIES) as CategoryKey[]).reduce(
 );
 
 const count = (key: CategoryKey) =>
-  sql<number>`COALESCE(sum((${monthlyReport.data}->'categories'->${key}->>'count')::int), 0)::int`;
+  sql<number>`COALESCE(sum(${monthlyReport.totals}[${sql.raw(String(REPORT_TOTALS_ORDER.indexOf(key) + 1))}]), 0)::int`;
 
 function withoutLinks(report: MonthlyReport): MonthlyReport {
   for (const stats of Object.values(report.categories)) stats.dossiers = [];

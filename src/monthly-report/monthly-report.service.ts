@@ -193,13 +193,16 @@ export class MonthlyReportService {
 
   /** National counts per built month over a period, month order, summed from the stored reports. */
   async nationalHistory(from: YearMonth, to: YearMonth): Promise<Array<MonthCounts & { year: number }>> {
+    const years = Array.from({ length: to.year - from.year + 1 }, (_, i) => from.year + i);
+    // One query per year, at once: PostgreSQL runs them on both cores.
+    const perYear = await Promise.all(years.map((year) => this.reports.yearTotals(year)));
     const out: Array<MonthCounts & { year: number }> = [];
-    for (let year = from.year; year <= to.year; year++) {
-      for (const totals of await this.reports.yearTotals(year)) {
-        const index = monthIndex({ year, month: totals.month });
-        if (index >= monthIndex(from) && index <= monthIndex(to)) out.push({ year, ...totals });
+    perYear.forEach((totals, i) => {
+      for (const month of totals) {
+        const index = monthIndex({ year: years[i], month: month.month });
+        if (index >= monthIndex(from) && index <= monthIndex(to)) out.push({ year: years[i], ...month });
       }
-    }
+    });
     return out;
   }
 
