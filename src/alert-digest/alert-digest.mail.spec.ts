@@ -2,6 +2,7 @@ import { StoredAlert } from '../alert/alert';
 import { AlertType } from '../alert/alert-type';
 import { buildAlertDigestMail, MAX_LISTED_ALERTS } from './alert-digest.mail';
 import { DigestTally } from './alert-digest.rules';
+import { storedAlert } from '../../test/fixtures/stored-alert';
 
 // 08:00 in Paris on 10 March 2021, and the 24 hours before.
 const WINDOW = { since: new Date('2021-03-09T07:00:00Z'), until: new Date('2021-03-10T07:00:00Z') };
@@ -16,22 +17,15 @@ function alert(
   detectedAt: string,
   resolvedAt: string | null = null,
 ): StoredAlert {
-  return {
+  return storedAlert({
     id: `${dossier}-${alertType}`,
     dsKey: `14131-${dossier}`,
     alertType,
-    message: '',
     url: `${DS}/${dossier}`,
     group,
-    state: 'closed',
-    instructorsHistory: [],
-    emailUsager: null,
-    emailInstructors: [],
-    dateDebutApt: null,
-    processedAt: null,
     detectedAt: new Date(detectedAt),
     resolvedAt: resolvedAt ? new Date(resolvedAt) : null,
-  };
+  });
 }
 
 function digest(alerts: StoredAlert[]) {

@@ -1,12 +1,12 @@
 import { ChildProcess, execFile, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Client } from 'pg';
 import { Browser, BrowserContext, chromium, Locator, Page } from 'playwright-core';
 import { createTestDatabase, TestDatabase } from '../helpers/postgres';
+import { freePort, WIF } from '../helpers/wif';
 
 /**
  * The staff dashboard in a real browser (Debian's Chromium) against the built service and a real OpenID provider,
@@ -15,23 +15,11 @@ import { createTestDatabase, TestDatabase } from '../helpers/postgres';
  */
 
 const ROOT = join(__dirname, '..', '..');
-const WIF = join(ROOT, 'dist', 'cli', 'wif.js');
 const CHROMIUM = '/usr/bin/chromium';
 const SHOTS = join(ROOT, 'test-output', 'dashboard');
 const UNIT_USER = 'agent.paris@dreets.gouv.fr';
 const NATIONAL_USER = 'pilote@travail.gouv.fr';
 const run = promisify(execFile);
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** A child process, resolved once its output says it is ready. */
 function start(args: string[], env: Record<string, string>, ready: string): Promise<ChildProcess> {

@@ -1,5 +1,6 @@
 import { DossierRecordRow } from '../../src/dossier-source/aggregator-row';
 import { DsNode, FakeDossier } from './fake-ds-server';
+import { FRENCH_MONTHS } from '../../src/monthly-report/french-months';
 
 /**
  * The GraphQL answer DS would give for a dossier the aggregator stored in the API v1 shape: the reverse of the
@@ -14,20 +15,6 @@ const V2_STATES: Record<string, string> = {
   without_continuation: 'sans_suite',
 };
 
-const MONTHS = [
-  'janvier',
-  'février',
-  'mars',
-  'avril',
-  'mai',
-  'juin',
-  'juillet',
-  'août',
-  'septembre',
-  'octobre',
-  'novembre',
-  'décembre',
-];
 
 const PARIS_PARTS = new Intl.DateTimeFormat('en-GB', {
   timeZone: 'Europe/Paris',
@@ -53,7 +40,7 @@ export function parisIso(value: string | Date): string {
 /** `07 mars 1998`, DS's text form of a date champ. */
 function frenchDate(value: string): string {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
-  return m ? `${m[3]} ${MONTHS[Number(m[2]) - 1]} ${m[1]}` : value;
+  return m ? `${m[3]} ${FRENCH_MONTHS[Number(m[2]) - 1]} ${m[1]}` : value;
 }
 
 const DATE_LABELS = new Set([
