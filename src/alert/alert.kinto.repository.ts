@@ -1,3 +1,4 @@
+import { ALERT_TYPES } from './alert-type';
 import { Injectable } from '@nestjs/common';
 import { KintoConnection } from '../kinto/kinto-client.provider';
 import { BatchWrite, KintoFilters, KintoRecords, Stored, kintoId } from '../kinto/kinto-records';
@@ -136,6 +137,14 @@ export class KintoAlertRepository extends AlertRepository {
 
   count(filter: AlertFilter): Promise<number> {
     return this.records.count(filters(filter));
+  }
+
+  /** Kinto does not group: one count per type, at once. */
+  async countOpenByType(groupId?: string): Promise<Map<string, number>> {
+    const counts = await Promise.all(
+      ALERT_TYPES.map((alertType) => this.count({ groupId, alertType, status: 'open' })),
+    );
+    return new Map(ALERT_TYPES.map((type, i) => [type, counts[i]]));
   }
 
   /**

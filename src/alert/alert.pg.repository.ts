@@ -90,6 +90,17 @@ export class PgAlertRepository extends AlertRepository {
     return row.n;
   }
 
+  /** One grouped count, served by the partial index of open alerts. */
+  async countOpenByType(groupId?: string): Promise<Map<string, number>> {
+    const rows = await queryRows<{ alert_type: string; n: number }>(
+      this.databases.main,
+      sql`SELECT alert_type, count(*)::int AS n FROM alert
+           WHERE resolved_at IS NULL ${groupId === undefined ? sql`` : sql`AND group_id = ${groupId}`}
+           GROUP BY alert_type`,
+    );
+    return new Map(rows.map((row) => [row.alert_type, row.n]));
+  }
+
   async findPage(filter: AlertFilter, offset: number, limit: number): Promise<StoredAlert[]> {
     const rows = await queryRows<AlertReadRow<Date | string>>(
       this.databases.main,

@@ -12,6 +12,8 @@ export abstract class AlertRepository {
   /** Removes every alert; returns how many. */
   abstract deleteAll(): Promise<number>;
   abstract count(filter: AlertFilter): Promise<number>;
+  /** The open alerts per type, of one unit id or of all; a type without open alerts may be absent. */
+  abstract countOpenByType(groupId?: string): Promise<Map<string, number>>;
   /** In (ds_key, alert_type) order. */
   abstract findPage(filter: AlertFilter, offset: number, limit: number): Promise<StoredAlert[]>;
   /** The next `limit` alerts after `after`, in (ds_key, alert_type) order: reads any number in bounded memory. */

@@ -29,6 +29,9 @@ class MemoryAlerts extends AlertRepository {
   count(): never {
     throw new Error('not used');
   }
+  countOpenByType(): never {
+    throw new Error('not used');
+  }
   findPage(): never {
     throw new Error('not used');
   }

@@ -181,10 +181,8 @@ export class AlertService implements OnModuleInit {
    * the same queries on every store.
    */
   async openCountsByType(groupId?: string): Promise<Record<AlertType, number>> {
-    const counts = await Promise.all(
-      ALERT_TYPES.map((alertType) => this.alerts.count({ groupId, alertType, status: 'open' })),
-    );
-    return Object.fromEntries(ALERT_TYPES.map((type, i) => [type, counts[i]])) as Record<AlertType, number>;
+    const counts = await this.alerts.countOpenByType(groupId);
+    return Object.fromEntries(ALERT_TYPES.map((type) => [type, counts.get(type) ?? 0])) as Record<AlertType, number>;
   }
 
   async list(filter: AlertFilter, page: number, pageSize: number): Promise<AlertPage> {

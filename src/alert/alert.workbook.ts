@@ -92,16 +92,23 @@ export function alertRowValues({ alert, mail }: AlertWorkbookRow): ExcelJS.CellV
 
 const COLUMN_COUNT = ALERT_COLUMNS.length;
 
+/**
+ * One style object per column, shared by all its cells. exceljs gives every new cell a style object of its own and,
+ * at commit, renders each style it has not seen (by identity) to XML to find its id: 1.4 million renders for 100,000
+ * alerts, a third of the writing time. Measured in the server, that garbage lived just long enough to be promoted,
+ * and the old generation grew to 4 times the live heap before it was collected: one download peaked at 240-440 MB.
+ * Shared objects are rendered once.
+ */
+const COLUMN_STYLES: Array<Partial<ExcelJS.Style>> = ALERT_COLUMNS.map((c) => ({
+  ...('date' in c ? { numFmt: DATE_FORMAT } : {}),
+  alignment: { vertical: 'top', ...('wrap' in c ? { wrapText: true } : {}) },
+}));
+const LINK_STYLE: Partial<ExcelJS.Style> = { ...COLUMN_STYLES[LINK_COLUMN - 1], font: HYPERLINK_FONT };
+
 /** Header filterable, dates as days, wrapped long texts. */
 function prepareSheet(sheet: ExcelJS.Worksheet): void {
-  sheet.columns = ALERT_COLUMNS.map((c) => ({
-    header: c.header,
-    width: c.width,
-    style: {
-      ...('date' in c ? { numFmt: DATE_FORMAT } : {}),
-      alignment: { vertical: 'top', ...('wrap' in c ? { wrapText: true } : {}) },
-    },
-  }));
+  // Copies: the header row's own style is set below, and must not reach the shared objects.
+  sheet.columns = ALERT_COLUMNS.map((c, i) => ({ header: c.header, width: c.width, style: { ...COLUMN_STYLES[i] } }));
   const header = sheet.getRow(1);
   header.font = { bold: true };
   header.alignment = { vertical: 'middle', wrapText: true };
@@ -174,8 +181,11 @@ export async function writeAlertWorkbook(
   for await (const batch of batches) {
     for (const alert of batch) {
       const row = sheet.addRow(alertRowValues(alert));
-      const link = row.getCell(LINK_COLUMN);
-      if (typeof link.value === 'object' && link.value !== null) link.font = HYPERLINK_FONT;
+      // Every value is given (null for none), so each column has its cell.
+      row.eachCell({ includeEmpty: true }, (cell, column) => {
+        const link = column === LINK_COLUMN && typeof cell.value === 'object' && cell.value !== null;
+        cell.style = link ? LINK_STYLE : COLUMN_STYLES[column - 1];
+      });
       row.commit();
     }
     // A slow client or a slow compression must slow the reading down, not pile the workbook up in memory.

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import './heap-tuning';
 import 'reflect-metadata';
 import { Command, InvalidArgumentError } from 'commander';
 import { config as loadDotenv } from 'dotenv';

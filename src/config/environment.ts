@@ -100,7 +100,7 @@ export class EnvironmentVariables {
   /** Wrong birth dates answered per dossier number per 24 hours, across all clients (0: no budget). */
   @Transform(toInt) @IsInt() @Min(0) PUBLIC_CHECK_MAX_FAILED_PER_DOSSIER = 20;
   /** Workbook downloads built at once by one instance; more answer 503 with Retry-After (memory stays bounded). */
-  @Transform(toInt) @IsInt() @Min(1) DOWNLOAD_CONCURRENCY = 2;
+  @Transform(toInt) @IsInt() @Min(1) DOWNLOAD_CONCURRENCY = 1;
   /** Trust X-Forwarded-For from this many proxies (0: use the socket address), so rate limits see the real client. */
   @Transform(toInt) @IsInt() @Min(0) TRUST_PROXY_HOPS = 0;
   @Transform(toLogLevel)

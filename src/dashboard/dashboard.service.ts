@@ -11,7 +11,7 @@ import { JobRunsService } from '../jobs/job-runs.service';
 import { JobRegistry } from '../jobs/job-registry';
 import { JobRunner } from '../jobs/job-runner.service';
 import { GroupKey, MonthlyReportService, WorkbookFile } from '../monthly-report/monthly-report.service';
-import { CategoryKey, MonthlyReport } from '../monthly-report/monthly-report.types';
+import { CategoryKey, MonthFigures as StoredMonthFigures } from '../monthly-report/monthly-report.types';
 import { CheckExplanation, ValidityCheckService } from '../validity-check/validity-check.service';
 import { UnitChoice, visibleUnits } from './dashboard-scope';
 import { CATEGORY_KEYS } from '../monthly-report/monthly-report.view';
@@ -43,11 +43,8 @@ export interface DashboardFigures {
 const zero = (): Record<CategoryKey, number> =>
   Object.fromEntries(CATEGORY_KEYS.map((k) => [k, 0])) as Record<CategoryKey, number>;
 
-function fromReport(report: MonthlyReport): MonthFigures {
-  const counts = zero();
-  for (const key of CATEGORY_KEYS) counts[key] = report.categories[key].count;
-  const days = report.categories.more3Months.processingDays;
-  return { month: { year: report.year, month: report.month }, counts, medianDays: days.median, p90Days: days.p90 };
+function fromStored({ year, month, counts, processingDays }: StoredMonthFigures): MonthFigures {
+  return { month: { year, month }, counts, medianDays: processingDays.median, p90Days: processingDays.p90 };
 }
 
 /** Every month of the window, with zeros where no report was built (a unit created later, say). */
@@ -60,16 +57,8 @@ function fillWindow(from: YearMonth, to: YearMonth, known: MonthFigures[]): Mont
   return out;
 }
 
-function topCountries(reports: MonthlyReport[]): Array<{ country: string; count: number }> {
-  const totals = new Map<string, number>();
-  for (const report of reports) {
-    for (const key of CATEGORY_KEYS) {
-      for (const [country, n] of Object.entries(report.categories[key].countries)) {
-        totals.set(country, (totals.get(country) ?? 0) + n);
-      }
-    }
-  }
-  return [...totals.entries()]
+function topCountries(countries: Map<string, number>): Array<{ country: string; count: number }> {
+  return [...countries.entries()]
     .sort(([a, m], [b, n]) => n - m || a.localeCompare(b, 'fr'))
     .slice(0, TOP_COUNTRIES)
     .map(([country, count]) => ({ country, count }));
@@ -105,9 +94,9 @@ export class DashboardService {
   async figures(unit: GroupKey | null): Promise<DashboardFigures> {
     const lastMonth = this.lastMonth();
     const from = shiftMonth(lastMonth, -(HISTORY_MONTHS - 1));
-    const [known, openAlerts, latest] = await Promise.all([
+    const [known, openAlerts, countries] = await Promise.all([
       unit
-        ? this.reports.groupHistory(unit, from, lastMonth).then((reports) => reports.map(fromReport))
+        ? this.reports.groupFigures(unit, from, lastMonth).then((figures) => figures.map(fromStored))
         : this.reports.nationalHistory(from, lastMonth).then((totals) =>
             totals.map((t) => ({
               month: { year: t.year, month: t.month },
@@ -117,7 +106,7 @@ export class DashboardService {
             })),
           ),
       this.alerts.openCountsByType(unit?.id),
-      unit ? this.reports.groupHistory(unit, lastMonth, lastMonth) : this.reports.monthReports(lastMonth),
+      this.reports.countriesOfMonth(lastMonth, unit),
     ]);
     const months = fillWindow(from, lastMonth, known);
     const byIndex = new Map(known.map((m) => [monthIndex(m.month), m]));
@@ -126,7 +115,7 @@ export class DashboardService {
       current: byIndex.get(monthIndex(lastMonth)) ?? null,
       previous: byIndex.get(monthIndex(shiftMonth(lastMonth, -1))) ?? null,
       openAlerts,
-      topCountries: topCountries(latest),
+      topCountries: topCountries(countries),
       lastMonth,
     };
   }
@@ -144,7 +133,7 @@ export class DashboardService {
     const from = this.config.monthlyReport.firstMonth;
     const to = this.lastMonth();
     const months = unit
-      ? (await this.reports.groupHistory(unit, from, to)).map(fromReport)
+      ? (await this.reports.groupFigures(unit, from, to)).map(fromStored)
       : (await this.reports.nationalHistory(from, to)).map((t) => ({
           month: { year: t.year, month: t.month },
           counts: t.counts,

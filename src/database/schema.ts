@@ -79,6 +79,11 @@ export const alert = pgTable(
   (t) => [
     uniqueIndex('alert_ds_key_type_unique').on(t.dsKey, t.alertType),
     index('alert_group_idx').on(t.groupId, t.groupType),
+    // The dashboard counts the open alerts by type, nationally and per unit, on every view: the resolved ones, most
+    // of the table after a while, stay out of this index.
+    index('alert_open_idx')
+      .on(t.groupId, t.alertType)
+      .where(sql`${t.resolvedAt} IS NULL`),
   ],
 );
 

@@ -4,7 +4,8 @@ import { KintoConnection } from '../kinto/kinto-client.provider';
 import { KintoRecords, contentHash, kintoId } from '../kinto/kinto-records';
 import { GroupKey, MonthlyReportRepository } from './monthly-report.repository';
 import { sortCountries } from './monthly-report.rules';
-import { CategoryKey, MonthCounts, MonthlyReport } from './monthly-report.types';
+import { CategoryKey, MonthCounts, MonthFigures, MonthlyReport } from './monthly-report.types';
+import { mergeCountries } from './monthly-report.view';
 
 /** A record of `monthly_reports`: the report as built from the dossier source, keyed by its period and group. */
 interface MonthlyReportRecord {
@@ -132,17 +133,23 @@ export class KintoMonthlyReportRepository extends MonthlyReportRepository {
   }
 
   /** The group's records (a few hundred at most: one a month), then the period is picked here. */
-  async findGroupMonths(group: GroupKey, from: YearMonth, to: YearMonth): Promise<MonthlyReport[]> {
+  async findGroupFigures(group: GroupKey, from: YearMonth, to: YearMonth): Promise<MonthFigures[]> {
     const records = await this.records.all({ filters: { group_id: group.id, group_type: group.type } });
     const [first, last] = [from.year * 12 + from.month, to.year * 12 + to.month];
     return records
       .filter((r) => r.year * 12 + r.month >= first && r.year * 12 + r.month <= last)
       .sort((a, b) => a.year * 12 + a.month - (b.year * 12 + b.month))
-      .map((record) => {
-        const report = toReport(record);
-        for (const stats of Object.values(report.categories)) stats.dossiers = [];
-        return report;
-      });
+      .map(({ year, month, report }) => ({
+        year,
+        month,
+        counts: countsOf(report),
+        processingDays: { ...report.categories.more3Months.processingDays },
+      }));
+  }
+
+  async countriesOfMonth(month: YearMonth, group: GroupKey | null): Promise<Map<string, number>> {
+    const reports = group ? [await this.find(month, group)].filter((r) => r !== null) : await this.listMonth(month);
+    return mergeCountries(reports.flatMap((r) => CATEGORY_KEYS.map((key) => r.categories[key].countries)));
   }
 
   /** Only the counts travel (`_fields`), then they are summed here: Kinto does not aggregate. */

@@ -1,7 +1,7 @@
 import { RejectHandler } from '../database/isolate-rows';
 import { YearMonth } from '../common/paris-time';
 import { GroupType } from '../dossier-source/dossier';
-import { MonthCounts, MonthlyReport } from './monthly-report.types';
+import { MonthCounts, MonthFigures, MonthlyReport } from './monthly-report.types';
 
 /**
  * A report's group: Paris has two under the same id, so the type is part of the key (decision
@@ -28,10 +28,16 @@ export abstract class MonthlyReportRepository {
   /** Every group's report of the month, in no particular order; empty when the month was never built. */
   abstract listMonth(month: YearMonth): Promise<MonthlyReport[]>;
   /**
-   * One group's reports from `from` to `to` (both included), in month order; months never built are absent. The
-   * dossier links are left out (`dossiers` empty): a history shows figures, and the links are most of a report.
+   * One group's figures from `from` to `to` (both included), in month order; months never built are absent. Only the
+   * counts and processing times are read: a history of 24 months or more shows figures, and the dossier lists and
+   * nationalities are most of a report.
    */
-  abstract findGroupMonths(group: GroupKey, from: YearMonth, to: YearMonth): Promise<MonthlyReport[]>;
+  abstract findGroupFigures(group: GroupKey, from: YearMonth, to: YearMonth): Promise<MonthFigures[]>;
+  /**
+   * Dossiers of the month per nationality, every category together, of one group or of every group (`null`), in no
+   * particular order; empty when the month was never built.
+   */
+  abstract countriesOfMonth(month: YearMonth, group: GroupKey | null): Promise<Map<string, number>>;
   /** Counts summed over every group, for each month of `year` that has reports, in month order. */
   abstract yearTotals(year: number): Promise<MonthCounts[]>;
 }

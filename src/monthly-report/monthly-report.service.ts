@@ -18,7 +18,7 @@ import {
   groupSlug,
   unstorableReport,
 } from './monthly-report.rules';
-import { MonthCounts, MonthlyReport } from './monthly-report.types';
+import { MonthCounts, MonthFigures, MonthlyReport } from './monthly-report.types';
 import {
   addCounts,
   compareGroups,
@@ -181,14 +181,14 @@ export class MonthlyReportService {
     return (await this.source.listGroups()).sort(compareGroups);
   }
 
-  /** One unit's stored reports over a period, month order: the dashboard's history, no dossier read. */
-  groupHistory(group: GroupKey, from: YearMonth, to: YearMonth): Promise<MonthlyReport[]> {
-    return this.reports.findGroupMonths(group, from, to);
+  /** One unit's figures over a period, month order, from the stored reports: the dashboard's history. */
+  groupFigures(group: GroupKey, from: YearMonth, to: YearMonth): Promise<MonthFigures[]> {
+    return this.reports.findGroupFigures(group, from, to);
   }
 
-  /** Every unit's stored report of one month (empty when the month was never built). */
-  monthReports(month: YearMonth): Promise<MonthlyReport[]> {
-    return this.reports.listMonth(month);
+  /** Dossiers decided in the month per nationality, every category, of one unit or of all (`null`). */
+  countriesOfMonth(month: YearMonth, group: GroupKey | null): Promise<Map<string, number>> {
+    return this.reports.countriesOfMonth(month, group);
   }
 
   /** National counts per built month over a period, month order, summed from the stored reports. */

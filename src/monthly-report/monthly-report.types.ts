@@ -53,3 +53,15 @@ export interface MonthCounts {
   month: number;
   counts: Record<CategoryKey, number>;
 }
+
+/**
+ * One group's figures for one month without its dossier lists or nationalities: what a history of many months shows.
+ * `processingDays` is the "APT + 3 mois" category's.
+ */
+export interface MonthFigures {
+  year: number;
+  /** 1 to 12. */
+  month: number;
+  counts: Record<CategoryKey, number>;
+  processingDays: ProcessingTime;
+}

@@ -113,6 +113,17 @@ export function alertContract(backend: BackendRef): void {
       expect(await repo().count({ status: 'open' })).toBe(3);
       expect(await repo().count({ status: 'resolved' })).toBe(1);
       expect(await repo().count({ groupId: '75', alertType: 'receivedAndDelayTooLong', status: 'open' })).toBe(1);
+      // A type without open alerts may be absent or zero: both read as none.
+      const open = async (groupId?: string) =>
+        Object.fromEntries([...(await repo().countOpenByType(groupId))].filter(([, n]) => n > 0).sort());
+      expect(await open()).toEqual({
+        closedAndMessageReceived: 1,
+        initiatedAndDelayTooLong: 1,
+        receivedAndDelayTooLong: 1,
+      });
+      expect(await open('75')).toEqual({ closedAndMessageReceived: 1, receivedAndDelayTooLong: 1 });
+      expect(await open('69')).toEqual({ initiatedAndDelayTooLong: 1 });
+      expect(await open('33')).toEqual({});
       expect(keys(await repo().findPage({ status: 'resolved' }, 0, 10))).toEqual([
         '33588-100003/refusedAndMessageReceived',
       ]);

@@ -105,14 +105,55 @@ export function monthlyReportContract(backend: BackendRef): void {
           BUILT,
         );
       }
-      const months = await repo().findGroupMonths(PARIS, { year: 2020, month: 12 }, { year: 2021, month: 1 });
-      expect(months.map((r) => [r.year, r.month, r.group.type, r.categories.more3Months.count])).toEqual([
-        [2020, 12, 'autorisation', 12],
-        [2021, 1, 'autorisation', 1],
+      const december = report(2020, 12, PARIS, 12);
+      december.categories.more3Months.processingDays = { median: 10.5, p90: 41 };
+      await repo().replaceMonth({ year: 2020, month: 12 }, [december, report(2020, 12, RHONE, 3)], BUILT);
+
+      const months = await repo().findGroupFigures(PARIS, { year: 2020, month: 12 }, { year: 2021, month: 1 });
+      expect(months).toEqual([
+        {
+          year: 2020,
+          month: 12,
+          counts: { more3Months: 12, less3Months: 13, unknownDuration: 0, refused: 2, withoutContinuation: 1 },
+          processingDays: { median: 10.5, p90: 41 },
+        },
+        {
+          year: 2021,
+          month: 1,
+          counts: { more3Months: 1, less3Months: 2, unknownDuration: 0, refused: 2, withoutContinuation: 1 },
+          processingDays: { median: 12, p90: 30 },
+        },
       ]);
-      expect(months.every((r) => Object.values(r.categories).every((c) => c.dossiers.length === 0))).toBe(true);
-      expect(months[0].categories.more3Months.countries).toEqual({ VIETNAM: 11, 'non renseigné': 1 });
-      expect(await repo().findGroupMonths(RHONE, { year: 2019, month: 1 }, { year: 2020, month: 10 })).toEqual([]);
+      const empty = report(2021, 2, PARIS, 0);
+      await repo().replaceMonth({ year: 2021, month: 2 }, [empty], BUILT);
+      const [february] = await repo().findGroupFigures(PARIS, { year: 2021, month: 2 }, { year: 2021, month: 2 });
+      expect(february.processingDays).toEqual({ median: null, p90: null });
+      expect(await repo().findGroupFigures(RHONE, { year: 2019, month: 1 }, { year: 2020, month: 10 })).toEqual([]);
+    });
+
+    it("sums a month's nationalities over every category, of one group or of all, any name being only a name", async () => {
+      const paris = report(2021, 5, PARIS, 4);
+      paris.categories.unknownDuration = { ...paris.categories.unknownDuration, count: 2 };
+      paris.categories.unknownDuration.countries = { ['__proto__']: 1, constructor: 1 };
+      await repo().replaceMonth({ year: 2021, month: 5 }, [paris, report(2021, 5, RHONE, 2)], BUILT);
+
+      const ofParis = await repo().countriesOfMonth({ year: 2021, month: 5 }, PARIS);
+      expect(Object.fromEntries([...ofParis].sort(([a], [b]) => a.localeCompare(b)))).toEqual({
+        ALGERIE: 4,
+        constructor: 1,
+        'CÔTE D’IVOIRE': 1,
+        MAROC: 1,
+        'non renseigné': 1,
+        TUNISIE: 2,
+        VIETNAM: 3,
+        ['__proto__']: 1,
+      });
+      const national = await repo().countriesOfMonth({ year: 2021, month: 5 }, null);
+      expect(national.get('VIETNAM')).toBe(3 + 1);
+      expect(national.get('TUNISIE')).toBe(4);
+      expect(national.get('__proto__')).toBe(1);
+      expect((await repo().countriesOfMonth({ year: 2021, month: 6 }, null)).size).toBe(0);
+      expect((await repo().countriesOfMonth({ year: 2021, month: 5 }, PARIS_INTRO)).size).toBe(0);
     });
   });
 }

@@ -75,6 +75,7 @@ describe('SQL statements of the repositories', () => {
     );
     const filter = { groupId: '75', alertType: a.alertType, status: 'open' as const };
     expect(await sent(() => repo.count(filter))).toMatchSnapshot('count');
+    expect(await sent(() => repo.countOpenByType('75'))).toMatchSnapshot('countOpenByType');
     expect(await sent(() => repo.findPage(filter, 0, 10))).toMatchSnapshot('findPage');
     expect(await sent(() => repo.findAfter(filter, { dsKey: a.dsKey, alertType: 'a' }, 10))).toMatchSnapshot(
       'findAfter',
@@ -113,6 +114,10 @@ describe('SQL statements of the repositories', () => {
     expect(await sent(() => repo.find({ year: 2021, month: 5 }, paris.group))).toMatchSnapshot('find');
     expect(await sent(() => repo.listMonth({ year: 2021, month: 5 }))).toMatchSnapshot('listMonth');
     expect(await sent(() => repo.yearTotals(2021))).toMatchSnapshot('yearTotals');
+    const may = { year: 2021, month: 5 };
+    expect(await sent(() => repo.findGroupFigures(paris.group, may, may))).toMatchSnapshot('findGroupFigures');
+    expect(await sent(() => repo.countriesOfMonth(may, paris.group))).toMatchSnapshot('countriesOfMonth of a group');
+    expect(await sent(() => repo.countriesOfMonth(may, null))).toMatchSnapshot('countriesOfMonth of all groups');
   });
 
   it('dossier source', async () => {

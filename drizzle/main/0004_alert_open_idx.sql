@@ -1,0 +1,1 @@
+CREATE INDEX "alert_open_idx" ON "alert" USING btree ("group_id","alert_type") WHERE "alert"."resolved_at" IS NULL;
