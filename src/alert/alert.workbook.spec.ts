@@ -115,6 +115,25 @@ describe('alert workbook', () => {
     expect(row.getCell(column('Résolue le')).value).toBeNull();
   });
 
+  it('styles every body cell as its column, the link alone underlined, the header alone bold', async () => {
+    const sheet = await write([
+      { alert: storedAlert(), mail: mailEntry() },
+      { alert: storedAlert({ dsKey: '1234-4518238', url: 'javascript:alert(1)' }), mail: null },
+    ]);
+    for (const number of [2, 3]) {
+      const row = sheet.getRow(number);
+      expect(row.getCell(column('Alerte')).alignment).toEqual({ vertical: 'top', wrapText: true });
+      expect(row.getCell(column('Unité')).alignment).toEqual({ vertical: 'top' });
+      expect(row.getCell(column('Détectée le')).numFmt).toBe('dd/mm/yyyy');
+      expect(row.getCell(column('N° dossier')).font?.bold).toBeFalsy();
+    }
+    expect(sheet.getRow(2).getCell(column('Lien démarches-simplifiées')).font).toMatchObject({ underline: true });
+    // Not a web link, so plain text: not dressed as one.
+    expect(sheet.getRow(3).getCell(column('Lien démarches-simplifiées')).font?.underline).toBeFalsy();
+    expect(sheet.getRow(2).getCell(column('Unité')).font?.underline).toBeFalsy();
+    expect(sheet.getRow(1).getCell(1).font).toMatchObject({ bold: true });
+  });
+
   it('says a mail waiting to be sent in French, with no date yet', async () => {
     const sheet = await write([{ alert: storedAlert(), mail: mailEntry({ state: 'to_send', processedAt: null }) }]);
     expect(sheet.getRow(2).getCell(column('Courriel - état')).value).toBe('À envoyer');

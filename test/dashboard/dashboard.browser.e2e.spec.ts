@@ -1,10 +1,11 @@
 import { ChildProcess, execFile, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Client } from 'pg';
-import { Browser, BrowserContext, chromium, Locator, Page } from 'playwright-core';
+import { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import { launchChromium } from '../helpers/browser';
 import { createTestDatabase, TestDatabase } from '../helpers/postgres';
 import { freePort, WIF } from '../helpers/wif';
 
@@ -15,7 +16,6 @@ import { freePort, WIF } from '../helpers/wif';
  */
 
 const ROOT = join(__dirname, '..', '..');
-const CHROMIUM = '/usr/bin/chromium';
 const SHOTS = join(ROOT, 'test-output', 'dashboard');
 const UNIT_USER = 'agent.paris@dreets.gouv.fr';
 const NATIONAL_USER = 'pilote@travail.gouv.fr';
@@ -65,9 +65,7 @@ function watch(page: Page): Page {
   return page;
 }
 
-const describeIfChromium = existsSync(CHROMIUM) ? describe : describe.skip;
-
-describeIfChromium('staff dashboard in a browser', () => {
+describe('staff dashboard in a browser', () => {
   let db: TestDatabase;
   let provider: ChildProcess | undefined;
   let server: ChildProcess | undefined;
@@ -121,10 +119,7 @@ describeIfChromium('staff dashboard in a browser', () => {
       },
       'Listening on',
     );
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-    });
+    browser = await launchChromium();
   }, 240_000);
 
   afterAll(async () => {
@@ -339,7 +334,7 @@ describeIfChromium('staff dashboard in a browser', () => {
   });
 });
 
-describeIfChromium('staff dashboard on the embedded demo (npm start with nothing set)', () => {
+describe('staff dashboard on the embedded demo (npm start with nothing set)', () => {
   let dataDir: string;
   let server: ChildProcess | undefined;
   let browser: Browser;
@@ -354,10 +349,7 @@ describeIfChromium('staff dashboard on the embedded demo (npm start with nothing
       { DATA_DIR: dataDir, API_PORT: String(port), API_HOST: '127.0.0.1', DEMO_SEED_DOSSIERS: '300', LOG_LEVEL: 'log' },
       'Listening on',
     );
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-    });
+    browser = await launchChromium();
   }, 180_000);
 
   afterAll(async () => {

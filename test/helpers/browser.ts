@@ -1,9 +1,17 @@
+import { existsSync } from 'node:fs';
 import { Browser, chromium } from 'playwright-core';
 
 /** Debian's Chromium (`apt-get install chromium`); CI installs it before the tests. */
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
+/**
+ * The browser suites fail, rather than skip, without Chromium: a skipped suite would let a machine without it pass
+ * `npm test` while testing none of the pages.
+ */
 export function launchChromium(): Promise<Browser> {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(`No Chromium at ${CHROMIUM}: install Debian's (apt-get install chromium) or set CHROMIUM_PATH`);
+  }
   return chromium.launch({
     executablePath: CHROMIUM,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
