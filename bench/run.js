@@ -358,6 +358,15 @@ async function dashboardPages() {
     `${cookieSettings(config).sessionName}=${cookies.sealSession({ email: 'bench@dreets.gouv.fr', role, via: 'oidc', loggedInAt: now, seenAt: now, csrf: 'x' })}`;
   const national = cookieOf({ kind: 'admin' });
   const unit = cookieOf({ kind: 'units', units: ['75'] });
+  // An accepted dossier of unit 75, for the staff's APT check (it reads that one dossier from the aggregator).
+  const aggregator = new Client({ connectionString: ENV.AGGREGATOR_DATABASE_URL });
+  await aggregator.connect();
+  const { rows: checked } = await aggregator.query(
+    `SELECT split_part(d.ds_key, '-', 2) AS numero FROM dossier_record d
+       JOIN procedure_config p ON d.procedure_id = ANY(p.procedures)
+      WHERE p."group"->>'id' = '75' AND d.state = 'closed' ORDER BY d.ds_key LIMIT 1`,
+  );
+  await aggregator.end();
   const server = await startServer({});
   try {
     for (const [title, path, cookie] of [
@@ -368,6 +377,7 @@ async function dashboardPages() {
       ['monthly reports, unit 75', '/rapports?unite=75', unit],
       ['monthly reports, national', '/rapports', national],
       ['jobs', '/taches', national],
+      ...checked.map(({ numero }) => ['APT check, unit 75', `/verification?numero=${numero}`, unit]),
     ]) {
       await pageLatencies(path, cookie, 20);
       const r = await pageLatencies(path, cookie);
