@@ -1,8 +1,8 @@
-import { ALERT_TYPES } from './alert-type';
 import { Injectable } from '@nestjs/common';
 import { KintoConnection } from '../kinto/kinto-client.provider';
 import { BatchWrite, KintoFilters, KintoRecords, Stored, kintoId } from '../kinto/kinto-records';
 import { Alert, AlertCursor, AlertFilter, DossierAlerts, SaveOutcome, StoredAlert } from './alert';
+import { ALERT_TYPES } from './alert-type';
 import { AlertRepository } from './alert.repository';
 import { ALERT_REFRESHED, AlertRefreshedRow, AlertRow, fromAlertRow, toAlertRow } from './alert.row';
 

