@@ -1,10 +1,13 @@
+import { buffer } from 'node:stream/consumers';
 import { FixedClock } from '../common/clock';
+import { BusyError } from '../common/concurrency-limit';
 import { loadConfig } from '../config/app-config';
 import { DossierSourceRepository } from '../dossier-source/dossier-source.repository';
-import { OutboxService } from '../mail/outbox.service';
+import { AttachmentResolver, OutboxService } from '../mail/outbox.service';
 import { AlertCursor, AlertFilter, StoredAlert } from './alert';
 import { AlertRepository } from './alert.repository';
 import { AlertService } from './alert.service';
+import { ALERT_WORKBOOK_FILENAME, ALERT_WORKBOOK_RESOLVER } from './alert.workbook';
 
 /** Alerts kept in (ds_key, alert_type) order; records the cursors it is asked for. */
 class MemoryAlerts extends AlertRepository {
@@ -75,5 +78,37 @@ describe('AlertService.alertsForDigest', () => {
 
   it('yields nothing when there is no alert', async () => {
     expect(await pages(serviceOn(new MemoryAlerts([])), 2)).toEqual([]);
+  });
+});
+
+describe('AlertService workbook downloads', () => {
+  it('refuses a second download at once, while a mail attachment waits for the slot and then gets its workbook', async () => {
+    const resolvers = new Map<string, AttachmentResolver>();
+    const outbox = {
+      registerAttachmentResolver: (name: string, resolve: AttachmentResolver) => void resolvers.set(name, resolve),
+      findByDedupeKeys: () => Promise.resolve(new Map()),
+    } as unknown as OutboxService;
+    const service = new AlertService(
+      {} as DossierSourceRepository,
+      new MemoryAlerts([]),
+      outbox,
+      loadConfig({}),
+      new FixedClock(new Date('2021-06-01T00:00:00Z')),
+    );
+    service.onModuleInit();
+
+    const download = service.workbook({});
+    expect(() => service.workbook({})).toThrow(BusyError);
+    let attached = false;
+    const attachment = resolvers.get(ALERT_WORKBOOK_RESOLVER)!({}).then((file) => ((attached = true), file));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(attached).toBe(false);
+
+    expect((await buffer(download)).subarray(0, 2).toString()).toBe('PK');
+    const file = await attachment;
+    expect(file.filename).toBe(ALERT_WORKBOOK_FILENAME);
+    expect(Buffer.from(file.content).subarray(0, 2).toString()).toBe('PK');
+    // Both done: the slot is free again.
+    expect((await buffer(service.workbook({}))).length).toBeGreaterThan(0);
   });
 });

@@ -10,9 +10,13 @@ export class BusyError extends HttpException {
   }
 }
 
-/** At most `max` holders at once in this process; `tryAcquire` answers null rather than waiting. */
+/**
+ * At most `max` holders at once in this process. `tryAcquire` answers null rather than waiting (a request refused
+ * with 503); `acquire` waits its turn (background work that must happen, later rather than never).
+ */
 export class ConcurrencyLimit {
   private active = 0;
+  private readonly waiting: Array<(release: () => void) => void> = [];
 
   constructor(private readonly max: number) {}
 
@@ -20,15 +24,28 @@ export class ConcurrencyLimit {
   tryAcquire(): (() => void) | null {
     if (this.active >= this.max) return null;
     this.active++;
-    let released = false;
-    return () => {
-      if (released) return;
-      released = true;
-      this.active--;
-    };
+    return this.slot();
+  }
+
+  /** A release function once a slot is free; waiters are served in order, before any later `tryAcquire`. */
+  acquire(): Promise<() => void> {
+    const release = this.tryAcquire();
+    return release ? Promise.resolve(release) : new Promise((resolve) => this.waiting.push(resolve));
   }
 
   get inUse(): number {
     return this.active;
+  }
+
+  /** A released slot goes straight to the first waiter, so that a `tryAcquire` in between cannot take it. */
+  private slot(): () => void {
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      const next = this.waiting.shift();
+      if (next) next(this.slot());
+      else this.active--;
+    };
   }
 }
