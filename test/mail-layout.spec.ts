@@ -2,12 +2,12 @@ import { Browser } from 'playwright-core';
 import { readFileSync } from 'fs';
 import { join } from 'path';
 import { buildAlertMail } from '../src/alert/alert.mail';
-import { StoredAlert } from '../src/alert/alert';
 import { buildAlertDigestMail } from '../src/alert-digest/alert-digest.mail';
 import { DigestTally } from '../src/alert-digest/alert-digest.rules';
 import { buildNationalReportMail, buildUnitReportMail } from '../src/monthly-report/monthly-report.mail';
 import { MonthlyReport } from '../src/monthly-report/monthly-report.types';
 import { nationalFigures, trendMonths, trendPoints, unitFigures } from '../src/monthly-report/monthly-report.view';
+import { storedAlert } from './fixtures/stored-alert';
 import { launchChromium, phoneLayout } from './helpers/browser';
 import { syntheticUnit } from './helpers/monthly-reports';
 
@@ -75,22 +75,16 @@ describe('mail layout on a phone', () => {
     const window = { since: new Date('2021-03-09T06:00:00Z'), until: new Date('2021-03-10T06:00:00Z') };
     const tally = new DigestTally(window);
     for (let i = 0; i < 60; i++) {
-      tally.add({
-        id: String(i),
-        dsKey: `14131-${4500000 + i}`,
-        alertType: i % 2 ? 'closedWithSupOneYear' : 'receivedAndDelayTooLong',
-        message: '',
-        url: `https://www.demarches-simplifiees.fr/procedures/14131/dossiers/${4500000 + i}`,
-        group: { id: String(i % 5), label: `${i % 5} - Unité départementale`, type: 'autorisation' },
-        state: 'closed',
-        instructorsHistory: [],
-        emailUsager: null,
-        emailInstructors: [],
-        dateDebutApt: null,
-        processedAt: null,
-        detectedAt: new Date('2021-03-09T12:00:00Z'),
-        resolvedAt: null,
-      } satisfies StoredAlert);
+      tally.add(
+        storedAlert({
+          id: String(i),
+          dsKey: `14131-${4500000 + i}`,
+          alertType: i % 2 ? 'closedWithSupOneYear' : 'receivedAndDelayTooLong',
+          url: `https://www.demarches-simplifiees.fr/procedures/14131/dossiers/${4500000 + i}`,
+          group: { id: String(i % 5), label: `${i % 5} - Unité départementale`, type: 'autorisation' },
+          detectedAt: new Date('2021-03-09T12:00:00Z'),
+        }),
+      );
     }
     await fits(buildAlertDigestMail(tally.units(), window).html);
   });
